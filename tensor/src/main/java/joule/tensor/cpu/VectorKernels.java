@@ -1,0 +1,370 @@
+package joule.tensor.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import joule.tensor.BinaryOp;
+import joule.tensor.ReduceOp;
+import joule.tensor.UnaryOp;
+
+/**
+ * Kernels written with {@code jdk.incubator.vector} at the preferred species width: a full-vector
+ * main loop and a masked tail over unit-stride (or broadcast, stride 0) segments; other strides
+ * fall back to {@link ScalarKernels}. Reductions keep four independent accumulators.
+ */
+final class VectorKernels implements CpuKernels {
+    static final VectorKernels INSTANCE = new VectorKernels();
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final CpuKernels SCALAR = ScalarKernels.INSTANCE;
+
+    private VectorKernels() {
+    }
+
+    private static boolean vectorizable(int stride) {
+        return stride == 0 || stride == 1;
+    }
+
+    // ------------------------------------------------------------------ float32
+
+    @Override
+    public void unary(UnaryOp op, float[] x, int xo, int xs, float[] y, int yo, int ys, int n) {
+        if (xs != 1 || ys != 1) {
+            SCALAR.unary(op, x, xo, xs, y, yo, ys, n);
+            return;
+        }
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            apply(op, FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            apply(op, FloatVector.fromArray(F, x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static FloatVector apply(UnaryOp op, FloatVector v) {
+        return switch (op) {
+            case NEG -> v.neg();
+            case ABS -> v.abs();
+            case SIGN -> v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f));
+            case SQUARE -> v.mul(v);
+            case RECIPROCAL -> FloatVector.broadcast(F, 1f).div(v);
+            case SQRT -> v.sqrt();
+            case RSQRT -> FloatVector.broadcast(F, 1f).div(v.sqrt());
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case EXPM1 -> v.lanewise(VectorOperators.EXPM1);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
+            case SIN -> v.lanewise(VectorOperators.SIN);
+            case COS -> v.lanewise(VectorOperators.COS);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SIGMOID -> FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            case SOFTPLUS -> v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+            case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            case RELU -> v.max(0f);
+        };
+    }
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int ys,
+                       int n) {
+        if (ys != 1 || !vectorizable(as) || !vectorizable(bs)) {
+            SCALAR.binary(op, a, ao, as, b, bo, bs, y, yo, ys, n);
+            return;
+        }
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            apply(op, load(a, ao, as, i), load(b, bo, bs, i)).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            apply(op, load(a, ao, as, i, m), load(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static FloatVector load(float[] x, int xo, int xs, int i) {
+        return xs == 0 ? FloatVector.broadcast(F, x[xo]) : FloatVector.fromArray(F, x, xo + i);
+    }
+
+    private static FloatVector load(float[] x, int xo, int xs, int i, VectorMask<Float> m) {
+        return xs == 0 ? FloatVector.broadcast(F, x[xo]) : FloatVector.fromArray(F, x, xo + i, m);
+    }
+
+    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case POW -> a.lanewise(VectorOperators.POW, b);
+            case MAXIMUM -> a.max(b);
+            case MINIMUM -> a.min(b);
+            case EQ -> indicator(a.compare(VectorOperators.EQ, b));
+            case NE -> indicator(a.compare(VectorOperators.NE, b));
+            case LT -> indicator(a.compare(VectorOperators.LT, b));
+            case LE -> indicator(a.compare(VectorOperators.LE, b));
+            case GT -> indicator(a.compare(VectorOperators.GT, b));
+            case GE -> indicator(a.compare(VectorOperators.GE, b));
+        };
+    }
+
+    private static FloatVector indicator(VectorMask<Float> m) {
+        return FloatVector.zero(F).blend(1f, m);
+    }
+
+    @Override
+    public void where(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo,
+                      int ys, int n) {
+        if (ys != 1 || !vectorizable(cs) || !vectorizable(as) || !vectorizable(bs)) {
+            SCALAR.where(c, co, cs, a, ao, as, b, bo, bs, y, yo, ys, n);
+            return;
+        }
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            VectorMask<Float> pick = load(c, co, cs, i).compare(VectorOperators.NE, 0f);
+            load(b, bo, bs, i).blend(load(a, ao, as, i), pick).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            VectorMask<Float> pick = load(c, co, cs, i, m).compare(VectorOperators.NE, 0f);
+            load(b, bo, bs, i, m).blend(load(a, ao, as, i, m), pick).intoArray(y, yo + i, m);
+        }
+    }
+
+    @Override
+    public double reduce(ReduceOp op, float[] x, int xo, int n) {
+        VectorOperators.Associative lanes = lanesOp(op);
+        float id = (float) op.identity();
+        FloatVector acc0 = FloatVector.broadcast(F, id);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int len = F.length();
+        int i = 0;
+        for (int bound = n - 4 * len; i <= bound; i += 4 * len) {
+            acc0 = acc0.lanewise(lanes, FloatVector.fromArray(F, x, xo + i));
+            acc1 = acc1.lanewise(lanes, FloatVector.fromArray(F, x, xo + i + len));
+            acc2 = acc2.lanewise(lanes, FloatVector.fromArray(F, x, xo + i + 2 * len));
+            acc3 = acc3.lanewise(lanes, FloatVector.fromArray(F, x, xo + i + 3 * len));
+        }
+        for (int bound = F.loopBound(n); i < bound; i += len) {
+            acc0 = acc0.lanewise(lanes, FloatVector.fromArray(F, x, xo + i));
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            acc1 = acc1.lanewise(lanes, FloatVector.broadcast(F, id).blend(FloatVector.fromArray(F, x, xo + i, m), m));
+        }
+        return acc0.lanewise(lanes, acc1).lanewise(lanes, acc2.lanewise(lanes, acc3)).reduceLanes(lanes);
+    }
+
+    private static VectorOperators.Associative lanesOp(ReduceOp op) {
+        return switch (op) {
+            case SUM -> VectorOperators.ADD;
+            case MAX -> VectorOperators.MAX;
+            case MIN -> VectorOperators.MIN;
+        };
+    }
+
+    @Override
+    public void accumulate(ReduceOp op, float[] x, int xo, float[] acc, int ao, int n) {
+        VectorOperators.Associative lanes = lanesOp(op);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, acc, ao + i).lanewise(lanes, FloatVector.fromArray(F, x, xo + i))
+                    .intoArray(acc, ao + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, acc, ao + i, m).lanewise(lanes, FloatVector.fromArray(F, x, xo + i, m))
+                    .intoArray(acc, ao + i, m);
+        }
+    }
+
+    @Override
+    public int firstNaN(float[] y, int yo, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            if (FloatVector.fromArray(F, y, yo + i).test(VectorOperators.IS_NAN).anyTrue()) {
+                break;
+            }
+        }
+        int j = SCALAR.firstNaN(y, yo + i, n - i);
+        return j < 0 ? -1 : i + j;
+    }
+
+    @Override
+    public void gemm(int m, int n, int k, float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs,
+                     float[] c, int co, int ldc) {
+        GemmF32.multiply(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
+    }
+
+    // ------------------------------------------------------------------ float64
+
+    @Override
+    public void unary(UnaryOp op, double[] x, int xo, int xs, double[] y, int yo, int ys, int n) {
+        if (xs != 1 || ys != 1) {
+            SCALAR.unary(op, x, xo, xs, y, yo, ys, n);
+            return;
+        }
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            apply(op, DoubleVector.fromArray(D, x, xo + i)).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            apply(op, DoubleVector.fromArray(D, x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static DoubleVector apply(UnaryOp op, DoubleVector v) {
+        return switch (op) {
+            case NEG -> v.neg();
+            case ABS -> v.abs();
+            case SIGN -> v.blend(1d, v.compare(VectorOperators.GT, 0d)).blend(-1d, v.compare(VectorOperators.LT, 0d));
+            case SQUARE -> v.mul(v);
+            case RECIPROCAL -> DoubleVector.broadcast(D, 1d).div(v);
+            case SQRT -> v.sqrt();
+            case RSQRT -> DoubleVector.broadcast(D, 1d).div(v.sqrt());
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case EXPM1 -> v.lanewise(VectorOperators.EXPM1);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
+            case SIN -> v.lanewise(VectorOperators.SIN);
+            case COS -> v.lanewise(VectorOperators.COS);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SIGMOID -> DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
+            case SOFTPLUS -> v.max(0d).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+            case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1d));
+            case RELU -> v.max(0d);
+        };
+    }
+
+    @Override
+    public void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int ys,
+                       int n) {
+        if (ys != 1 || !vectorizable(as) || !vectorizable(bs)) {
+            SCALAR.binary(op, a, ao, as, b, bo, bs, y, yo, ys, n);
+            return;
+        }
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            apply(op, load(a, ao, as, i), load(b, bo, bs, i)).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            apply(op, load(a, ao, as, i, m), load(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static DoubleVector load(double[] x, int xo, int xs, int i) {
+        return xs == 0 ? DoubleVector.broadcast(D, x[xo]) : DoubleVector.fromArray(D, x, xo + i);
+    }
+
+    private static DoubleVector load(double[] x, int xo, int xs, int i, VectorMask<Double> m) {
+        return xs == 0 ? DoubleVector.broadcast(D, x[xo]) : DoubleVector.fromArray(D, x, xo + i, m);
+    }
+
+    private static DoubleVector apply(BinaryOp op, DoubleVector a, DoubleVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case POW -> a.lanewise(VectorOperators.POW, b);
+            case MAXIMUM -> a.max(b);
+            case MINIMUM -> a.min(b);
+            case EQ -> indicatorD(a.compare(VectorOperators.EQ, b));
+            case NE -> indicatorD(a.compare(VectorOperators.NE, b));
+            case LT -> indicatorD(a.compare(VectorOperators.LT, b));
+            case LE -> indicatorD(a.compare(VectorOperators.LE, b));
+            case GT -> indicatorD(a.compare(VectorOperators.GT, b));
+            case GE -> indicatorD(a.compare(VectorOperators.GE, b));
+        };
+    }
+
+    private static DoubleVector indicatorD(VectorMask<Double> m) {
+        return DoubleVector.zero(D).blend(1d, m);
+    }
+
+    @Override
+    public void where(double[] c, int co, int cs, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y,
+                      int yo, int ys, int n) {
+        if (ys != 1 || !vectorizable(cs) || !vectorizable(as) || !vectorizable(bs)) {
+            SCALAR.where(c, co, cs, a, ao, as, b, bo, bs, y, yo, ys, n);
+            return;
+        }
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            VectorMask<Double> pick = load(c, co, cs, i).compare(VectorOperators.NE, 0d);
+            load(b, bo, bs, i).blend(load(a, ao, as, i), pick).intoArray(y, yo + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            VectorMask<Double> pick = load(c, co, cs, i, m).compare(VectorOperators.NE, 0d);
+            load(b, bo, bs, i, m).blend(load(a, ao, as, i, m), pick).intoArray(y, yo + i, m);
+        }
+    }
+
+    @Override
+    public double reduce(ReduceOp op, double[] x, int xo, int n) {
+        VectorOperators.Associative lanes = lanesOp(op);
+        double id = op.identity();
+        DoubleVector acc0 = DoubleVector.broadcast(D, id);
+        DoubleVector acc1 = acc0;
+        DoubleVector acc2 = acc0;
+        DoubleVector acc3 = acc0;
+        int len = D.length();
+        int i = 0;
+        for (int bound = n - 4 * len; i <= bound; i += 4 * len) {
+            acc0 = acc0.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i));
+            acc1 = acc1.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i + len));
+            acc2 = acc2.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i + 2 * len));
+            acc3 = acc3.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i + 3 * len));
+        }
+        for (int bound = D.loopBound(n); i < bound; i += len) {
+            acc0 = acc0.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i));
+        }
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            acc1 = acc1.lanewise(lanes, DoubleVector.broadcast(D, id).blend(DoubleVector.fromArray(D, x, xo + i, m), m));
+        }
+        return acc0.lanewise(lanes, acc1).lanewise(lanes, acc2.lanewise(lanes, acc3)).reduceLanes(lanes);
+    }
+
+    @Override
+    public void accumulate(ReduceOp op, double[] x, int xo, double[] acc, int ao, int n) {
+        VectorOperators.Associative lanes = lanesOp(op);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            DoubleVector.fromArray(D, acc, ao + i).lanewise(lanes, DoubleVector.fromArray(D, x, xo + i))
+                    .intoArray(acc, ao + i);
+        }
+        if (i < n) {
+            VectorMask<Double> m = D.indexInRange(i, n);
+            DoubleVector.fromArray(D, acc, ao + i, m).lanewise(lanes, DoubleVector.fromArray(D, x, xo + i, m))
+                    .intoArray(acc, ao + i, m);
+        }
+    }
+
+    @Override
+    public int firstNaN(double[] y, int yo, int n) {
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            if (DoubleVector.fromArray(D, y, yo + i).test(VectorOperators.IS_NAN).anyTrue()) {
+                break;
+            }
+        }
+        int j = SCALAR.firstNaN(y, yo + i, n - i);
+        return j < 0 ? -1 : i + j;
+    }
+
+    @Override
+    public void gemm(int m, int n, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, int brs, int bcs,
+                     double[] c, int co, int ldc) {
+        GemmF64.multiply(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
+    }
+}
