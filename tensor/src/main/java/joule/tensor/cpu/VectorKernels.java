@@ -36,37 +36,69 @@ final class VectorKernels implements CpuKernels {
             SCALAR.unary(op, x, xo, xs, y, yo, ys, n);
             return;
         }
+        // One loop per op, so that each vector op is a constant at its call site and C2 intrinsifies it
+        // (a shared helper taking the op would be compiled out of line and box every vector).
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            apply(op, FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
+        int len = F.length();
+        int bound = F.loopBound(n);
+        switch (op) {
+            case NEG -> { for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).neg().intoArray(y, yo + i); }
+            case ABS -> { for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).abs().intoArray(y, yo + i); }
+            case SIGN -> {
+                for (; i < bound; i += len) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                    v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case SQUARE -> {
+                for (; i < bound; i += len) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                    v.mul(v).intoArray(y, yo + i);
+                }
+            }
+            case RECIPROCAL -> {
+                for (; i < bound; i += len) FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i);
+            }
+            case SQRT -> { for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).sqrt().intoArray(y, yo + i); }
+            case RSQRT -> {
+                for (; i < bound; i += len) {
+                    FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, xo + i).sqrt()).intoArray(y, yo + i);
+                }
+            }
+            case EXP -> { for (; i < bound; i += len) lanewise(VectorOperators.EXP, x, xo + i, y, yo + i); }
+            case EXPM1 -> { for (; i < bound; i += len) lanewise(VectorOperators.EXPM1, x, xo + i, y, yo + i); }
+            case LOG -> { for (; i < bound; i += len) lanewise(VectorOperators.LOG, x, xo + i, y, yo + i); }
+            case LOG1P -> { for (; i < bound; i += len) lanewise(VectorOperators.LOG1P, x, xo + i, y, yo + i); }
+            case SIN -> { for (; i < bound; i += len) lanewise(VectorOperators.SIN, x, xo + i, y, yo + i); }
+            case COS -> { for (; i < bound; i += len) lanewise(VectorOperators.COS, x, xo + i, y, yo + i); }
+            case TANH -> { for (; i < bound; i += len) lanewise(VectorOperators.TANH, x, xo + i, y, yo + i); }
+            case SIGMOID -> {
+                for (; i < bound; i += len) {
+                    FloatVector e = FloatVector.fromArray(F, x, xo + i).neg().lanewise(VectorOperators.EXP);
+                    FloatVector.broadcast(F, 1f).div(e.add(1f)).intoArray(y, yo + i);
+                }
+            }
+            case SOFTPLUS -> {
+                for (; i < bound; i += len) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                    v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case SILU -> {
+                for (; i < bound; i += len) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                    v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
+                }
+            }
+            case RELU -> { for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).max(0f).intoArray(y, yo + i); }
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            apply(op, FloatVector.fromArray(F, x, xo + i, m)).intoArray(y, yo + i, m);
-        }
+        SCALAR.unary(op, x, xo + i, 1, y, yo + i, 1, n - i);
     }
 
-    private static FloatVector apply(UnaryOp op, FloatVector v) {
-        return switch (op) {
-            case NEG -> v.neg();
-            case ABS -> v.abs();
-            case SIGN -> v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f));
-            case SQUARE -> v.mul(v);
-            case RECIPROCAL -> FloatVector.broadcast(F, 1f).div(v);
-            case SQRT -> v.sqrt();
-            case RSQRT -> FloatVector.broadcast(F, 1f).div(v.sqrt());
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case EXPM1 -> v.lanewise(VectorOperators.EXPM1);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
-            case SIN -> v.lanewise(VectorOperators.SIN);
-            case COS -> v.lanewise(VectorOperators.COS);
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case SIGMOID -> FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-            case SOFTPLUS -> v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
-            case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-            case RELU -> v.max(0f);
-        };
+    private static void lanewise(VectorOperators.Unary op, float[] x, int xo, float[] y, int yo) {
+        FloatVector.fromArray(F, x, xo).lanewise(op).intoArray(y, yo);
     }
 
     @Override
@@ -210,37 +242,69 @@ final class VectorKernels implements CpuKernels {
             SCALAR.unary(op, x, xo, xs, y, yo, ys, n);
             return;
         }
+        // One loop per op, so that each vector op is a constant at its call site and C2 intrinsifies it
+        // (a shared helper taking the op would be compiled out of line and box every vector).
         int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
-            apply(op, DoubleVector.fromArray(D, x, xo + i)).intoArray(y, yo + i);
+        int len = D.length();
+        int bound = D.loopBound(n);
+        switch (op) {
+            case NEG -> { for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).neg().intoArray(y, yo + i); }
+            case ABS -> { for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).abs().intoArray(y, yo + i); }
+            case SIGN -> {
+                for (; i < bound; i += len) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
+                    v.blend(1d, v.compare(VectorOperators.GT, 0d)).blend(-1d, v.compare(VectorOperators.LT, 0d))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case SQUARE -> {
+                for (; i < bound; i += len) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
+                    v.mul(v).intoArray(y, yo + i);
+                }
+            }
+            case RECIPROCAL -> {
+                for (; i < bound; i += len) DoubleVector.broadcast(D, 1d).div(DoubleVector.fromArray(D, x, xo + i)).intoArray(y, yo + i);
+            }
+            case SQRT -> { for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).sqrt().intoArray(y, yo + i); }
+            case RSQRT -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.broadcast(D, 1d).div(DoubleVector.fromArray(D, x, xo + i).sqrt()).intoArray(y, yo + i);
+                }
+            }
+            case EXP -> { for (; i < bound; i += len) lanewise(VectorOperators.EXP, x, xo + i, y, yo + i); }
+            case EXPM1 -> { for (; i < bound; i += len) lanewise(VectorOperators.EXPM1, x, xo + i, y, yo + i); }
+            case LOG -> { for (; i < bound; i += len) lanewise(VectorOperators.LOG, x, xo + i, y, yo + i); }
+            case LOG1P -> { for (; i < bound; i += len) lanewise(VectorOperators.LOG1P, x, xo + i, y, yo + i); }
+            case SIN -> { for (; i < bound; i += len) lanewise(VectorOperators.SIN, x, xo + i, y, yo + i); }
+            case COS -> { for (; i < bound; i += len) lanewise(VectorOperators.COS, x, xo + i, y, yo + i); }
+            case TANH -> { for (; i < bound; i += len) lanewise(VectorOperators.TANH, x, xo + i, y, yo + i); }
+            case SIGMOID -> {
+                for (; i < bound; i += len) {
+                    DoubleVector e = DoubleVector.fromArray(D, x, xo + i).neg().lanewise(VectorOperators.EXP);
+                    DoubleVector.broadcast(D, 1d).div(e.add(1d)).intoArray(y, yo + i);
+                }
+            }
+            case SOFTPLUS -> {
+                for (; i < bound; i += len) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
+                    v.max(0d).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case SILU -> {
+                for (; i < bound; i += len) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
+                    v.div(v.neg().lanewise(VectorOperators.EXP).add(1d)).intoArray(y, yo + i);
+                }
+            }
+            case RELU -> { for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).max(0d).intoArray(y, yo + i); }
         }
-        if (i < n) {
-            VectorMask<Double> m = D.indexInRange(i, n);
-            apply(op, DoubleVector.fromArray(D, x, xo + i, m)).intoArray(y, yo + i, m);
-        }
+        SCALAR.unary(op, x, xo + i, 1, y, yo + i, 1, n - i);
     }
 
-    private static DoubleVector apply(UnaryOp op, DoubleVector v) {
-        return switch (op) {
-            case NEG -> v.neg();
-            case ABS -> v.abs();
-            case SIGN -> v.blend(1d, v.compare(VectorOperators.GT, 0d)).blend(-1d, v.compare(VectorOperators.LT, 0d));
-            case SQUARE -> v.mul(v);
-            case RECIPROCAL -> DoubleVector.broadcast(D, 1d).div(v);
-            case SQRT -> v.sqrt();
-            case RSQRT -> DoubleVector.broadcast(D, 1d).div(v.sqrt());
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case EXPM1 -> v.lanewise(VectorOperators.EXPM1);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
-            case SIN -> v.lanewise(VectorOperators.SIN);
-            case COS -> v.lanewise(VectorOperators.COS);
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case SIGMOID -> DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
-            case SOFTPLUS -> v.max(0d).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
-            case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1d));
-            case RELU -> v.max(0d);
-        };
+    private static void lanewise(VectorOperators.Unary op, double[] x, int xo, double[] y, int yo) {
+        DoubleVector.fromArray(D, x, xo).lanewise(op).intoArray(y, yo);
     }
 
     @Override

@@ -1,0 +1,60 @@
+package joule.bench;
+
+import java.util.concurrent.TimeUnit;
+import joule.tensor.DType;
+import joule.tensor.RandomStream;
+import joule.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * An elementwise chain as in an MLP layer's forward pass, {@code silu(x * w + b)} with {@code b}
+ * broadcast over rows, on float32 {@code [rows, 1024]}: three ops, each reading and writing the
+ * whole tensor. Bandwidth = bytes read and written by the three ops / time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
+public class ElementwiseBenchmark {
+    @Param({"64", "1024"})
+    int rows;
+
+    Tensor x;
+    Tensor w;
+    Tensor b;
+
+    @Setup
+    public void setup() {
+        RandomStream rng = new RandomStream(1);
+        x = rng.normal(DType.FLOAT32, rows, 1024);
+        w = rng.normal(DType.FLOAT32, rows, 1024);
+        b = rng.normal(DType.FLOAT32, 1024);
+    }
+
+    @Benchmark
+    public Tensor mulAddSilu() {
+        return x.mul(w).add(b).silu();
+    }
+
+    @Benchmark
+    public Tensor exp() {
+        return x.exp();
+    }
+
+    @Benchmark
+    public Tensor add() {
+        return x.add(w);
+    }
+}
