@@ -97,7 +97,7 @@ public final class Tensor {
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) {
-                return shape[i] == 0;
+                return numel() == 0;
             }
             expected *= shape[i];
         }
@@ -112,12 +112,12 @@ public final class Tensor {
 
     /** A tensor of zeros on the CPU. */
     public static Tensor zeros(DType dtype, int... shape) {
-        return full(dtype, 0.0, shape);
+        return full(dtype, 0.0, checkShape("zeros", shape));
     }
 
     /** A tensor of ones on the CPU. */
     public static Tensor ones(DType dtype, int... shape) {
-        return full(dtype, 1.0, shape);
+        return full(dtype, 1.0, checkShape("ones", shape));
     }
 
     /** A tensor filled with {@code value} on the CPU. */
@@ -258,7 +258,9 @@ public final class Tensor {
             throw new IllegalArgumentException("stack: no tensors given");
         }
         Tensor[] lifted = new Tensor[parts.length];
+        Shapes.axis("stack", axis, parts[0].rank() + 1);
         for (int i = 0; i < parts.length; i++) {
+            parts[0].checkSame("stack", parts[i]);
             if (!Arrays.equals(parts[i].shape, parts[0].shape)) {
                 throw new IllegalArgumentException("stack: shapes " + Shapes.format(parts[0].shape) + " and "
                         + Shapes.format(parts[i].shape) + " differ");
@@ -434,6 +436,23 @@ public final class Tensor {
         s[a] = count;
         st[a] = strides[a] * step;
         return new Tensor(storage, s, st, count == 0 ? offset : offset + lo * strides[a]);
+    }
+
+    /**
+     * A new tensor of {@code shape}, zero except where {@code slice(axis, start, end, step)} of it
+     * selects, which holds this tensor: the adjoint of {@link #slice}. This tensor's shape must be
+     * that slice's shape.
+     */
+    public Tensor sliceScatter(int[] shape, int axis, int start, int end, int step) {
+        Tensor out = backend().full(dtype(), checkShape("sliceScatter", shape), 0.0);
+        Tensor target = out.slice(axis, start, end, step);
+        if (!Arrays.equals(target.shape, this.shape)) {
+            throw new IllegalArgumentException("sliceScatter: the slice [" + start + ":" + end + ":" + step + "] along axis "
+                    + axis + " of " + Shapes.format(shape) + " has shape " + Shapes.format(target.shape)
+                    + ", not " + Shapes.format(this.shape));
+        }
+        backend().copy(this, target);
+        return out;
     }
 
     /** The slice at {@code index} along {@code axis}, with that axis removed. A view. */
@@ -937,6 +956,12 @@ public final class Tensor {
      */
     public Tensor logsumexp(int[] axes, boolean keepdim) {
         int[] ax = Shapes.axes("logsumexp", axes, rank());
+        for (int a : ax) {
+            if (shape[a] == 0) {
+                throw new IllegalArgumentException("logsumexp: axis " + a + " of " + Shapes.format(shape)
+                        + " is empty, and logsumexp of no elements is undefined");
+            }
+        }
         Tensor m = max(ax, true);
         Tensor shift = where(m.abs().eq(Double.POSITIVE_INFINITY), m.scalarLike(0), m);
         Tensor out = sub(shift).exp().sum(ax, true).log().add(shift);
@@ -981,7 +1006,14 @@ public final class Tensor {
         if (!(p >= 1)) {
             throw new IllegalArgumentException("norm: p must be ≥ 1 (or infinity), got " + p);
         }
+        int[] ax = Shapes.axes("norm", axes, rank());
         if (p == Double.POSITIVE_INFINITY) {
+            for (int a : ax) {
+                if (shape[a] == 0) {
+                    throw new IllegalArgumentException("norm: axis " + a + " of " + Shapes.format(shape)
+                            + " is empty, and the infinity norm (a max) of no elements is undefined");
+                }
+            }
             return abs().max(axes, keepdim);
         }
         if (p == 1) {
@@ -1020,11 +1052,11 @@ public final class Tensor {
         }
         Shapes.broadcast("matmul", Arrays.copyOf(a.shape, a.rank() - 2), Arrays.copyOf(b.shape, b.rank() - 2));
         Tensor out = backend().matmul(a, b);
-        if (other.rank() == 1) {
-            out = out.squeeze(-1);
-        }
         if (rank() == 1) {
             out = out.squeeze(-2);
+        }
+        if (other.rank() == 1) {
+            out = out.squeeze(-1);
         }
         return out;
     }

@@ -409,10 +409,16 @@ public final class CpuBackend implements Backend {
     private static boolean foldsIntoRows(Tensor a) {
         int[] s = a.shape();
         int[] st = a.strides();
+        // Each batch axis must start where the axes inside it end; size-1 axes (any stride) are skipped.
+        long next = (long) st[s.length - 2] * s[s.length - 2];
         for (int i = s.length - 3; i >= 0; i--) {
-            if (s[i] != 1 && st[i] != st[i + 1] * s[i + 1]) {
+            if (s[i] == 1) {
+                continue;
+            }
+            if (st[i] != next) {
                 return false;
             }
+            next = (long) st[i] * s[i];
         }
         return true;
     }

@@ -132,7 +132,7 @@ final class VectorKernels implements CpuKernels {
             case SUB -> a.sub(b);
             case MUL -> a.mul(b);
             case DIV -> a.div(b);
-            case POW -> a.lanewise(VectorOperators.POW, b);
+            case POW -> pow(a, b);
             case MAXIMUM -> a.max(b);
             case MINIMUM -> a.min(b);
             case EQ -> indicator(a.compare(VectorOperators.EQ, b));
@@ -142,6 +142,17 @@ final class VectorKernels implements CpuKernels {
             case GT -> indicator(a.compare(VectorOperators.GT, b));
             case GE -> indicator(a.compare(VectorOperators.GE, b));
         };
+    }
+
+    /**
+     * {@link Math#pow}, the definition. Once C2 compiles it, the Vector API's POW follows C99 instead
+     * (SVML): {@code pow(±1, ±inf) = 1} and {@code pow(1, NaN) = 1}, where Math.pow (and the API's own
+     * uncompiled fallback) gives NaN; those lanes are set back to NaN.
+     */
+    private static FloatVector pow(FloatVector a, FloatVector b) {
+        VectorMask<Float> c99 = a.abs().compare(VectorOperators.EQ, 1f)
+                .and(b.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY).or(b.test(VectorOperators.IS_NAN)));
+        return a.lanewise(VectorOperators.POW, b).blend(Float.NaN, c99);
     }
 
     private static FloatVector indicator(VectorMask<Float> m) {
@@ -338,7 +349,7 @@ final class VectorKernels implements CpuKernels {
             case SUB -> a.sub(b);
             case MUL -> a.mul(b);
             case DIV -> a.div(b);
-            case POW -> a.lanewise(VectorOperators.POW, b);
+            case POW -> powD(a, b);
             case MAXIMUM -> a.max(b);
             case MINIMUM -> a.min(b);
             case EQ -> indicatorD(a.compare(VectorOperators.EQ, b));
@@ -348,6 +359,13 @@ final class VectorKernels implements CpuKernels {
             case GT -> indicatorD(a.compare(VectorOperators.GT, b));
             case GE -> indicatorD(a.compare(VectorOperators.GE, b));
         };
+    }
+
+    /** {@link Math#pow}: see {@link #pow(FloatVector, FloatVector)}. */
+    private static DoubleVector powD(DoubleVector a, DoubleVector b) {
+        VectorMask<Double> c99 = a.abs().compare(VectorOperators.EQ, 1d)
+                .and(b.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY).or(b.test(VectorOperators.IS_NAN)));
+        return a.lanewise(VectorOperators.POW, b).blend(Double.NaN, c99);
     }
 
     private static DoubleVector indicatorD(VectorMask<Double> m) {

@@ -1,0 +1,399 @@
+package joule.tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+
+/**
+ * Generators of test tensors for the kernel and view properties: shapes that hit the kernels' edge
+ * cases (0- and 1-sized axes, lengths at and around the vector widths 4, 8, 16 and their
+ * multiples), both dtypes, and several memory layouts of the <em>same</em> values, so that a
+ * property can compare a result against arithmetic on the plain row-major values.
+ *
+ * <p>jqwik generates the structure (dtype, shape, layout, operand shapes), which shrinks to a
+ * small failing case; the values come from a seeded {@link SplittableRandom} in the domain the
+ * property asks for, so a failing case is reproduced by its seed.
+ */
+final class TestTensors {
+    /** At most this many elements per generated tensor, so that hundreds of tries stay fast. */
+    static final int MAX_NUMEL = 4096;
+
+    private TestTensors() {
+    }
+
+    /** How the values are laid out in memory. */
+    enum Layout {
+        /** {@link Tensor#of}: row-major, offset 0. */
+        CONTIGUOUS,
+        /** Row-major at a non-zero offset inside a larger buffer (vector loads off alignment). */
+        OFFSET,
+        /** Stored permuted and permuted back: the same values with permuted strides. */
+        PERMUTED,
+        /**
+         * Every axis sliced (step 1 to 3, start 0 to 2) out of a larger tensor filled with NaN:
+         * gaps between elements, an offset, odd strides on size-1 axes; a kernel that reads
+         * outside the view picks up a NaN.
+         */
+        STRIDED,
+        /** Values constant along some axes, stored once and {@link Tensor#expand}ed: stride 0, new leading axes. */
+        EXPANDED
+    }
+
+    /** A source of values in an op's domain. */
+    @FunctionalInterface
+    interface Values {
+        double next(SplittableRandom random);
+
+        /** Uniform on [lo, hi). */
+        static Values uniform(double lo, double hi) {
+            return r -> lo + (hi - lo) * r.nextDouble();
+        }
+
+        /** Magnitudes spread evenly over the exponents in [lo, hi] (lo > 0), positive. */
+        static Values logUniform(double lo, double hi) {
+            double a = Math.log(lo);
+            double b = Math.log(hi);
+            return r -> Math.exp(a + (b - a) * r.nextDouble());
+        }
+
+        /** Integers in [lo, hi]: repeated values, so comparisons and max/min see ties. */
+        static Values integers(int lo, int hi) {
+            return r -> lo + r.nextInt(hi - lo + 1);
+        }
+
+        /** One of the given values. */
+        static Values of(double... choices) {
+            return r -> choices[r.nextInt(choices.length)];
+        }
+
+        /** Either sign of a magnitude from {@code magnitude}. */
+        static Values signed(Values magnitude) {
+            return r -> r.nextBoolean() ? magnitude.next(r) : -magnitude.next(r);
+        }
+
+        /** One of several sources, picked per value with the given weights. */
+        static Values mix(Object... weightsAndSources) {
+            int k = weightsAndSources.length / 2;
+            int[] weights = new int[k];
+            Values[] sources = new Values[k];
+            int total = 0;
+            for (int i = 0; i < k; i++) {
+                weights[i] = (Integer) weightsAndSources[2 * i];
+                sources[i] = (Values) weightsAndSources[2 * i + 1];
+                total += weights[i];
+            }
+            int sum = total;
+            return r -> {
+                int pick = r.nextInt(sum);
+                for (int i = 0; ; i++) {
+                    pick -= weights[i];
+                    if (pick < 0) {
+                        return sources[i].next(r);
+                    }
+                }
+            };
+        }
+    }
+
+    /** Which tensor to build: the values are drawn from {@code seed}. */
+    record Spec(DType dtype, int[] shape, Layout layout, long seed) {
+        @Override
+        public String toString() {
+            return dtype + " " + Arrays.toString(shape) + " " + layout + " seed=" + seed;
+        }
+    }
+
+    /** A tensor and the row-major values it holds (already rounded to its dtype). */
+    record Sample(Spec spec, Tensor tensor, double[] values) {
+        int[] shape() {
+            return spec.shape();
+        }
+
+        DType dtype() {
+            return spec.dtype();
+        }
+
+        @Override
+        public String toString() {
+            String v = values.length <= 24 ? Arrays.toString(values) : values.length + " values";
+            return spec + " strides=" + Arrays.toString(tensor.strides()) + " offset=" + tensor.offset() + " " + v;
+        }
+    }
+
+    /** Operands of a broadcast op: each operand's shape broadcasts to {@code out}. */
+    record BroadcastSpec(DType dtype, int[] out, int[][] shapes, Layout[] layouts, long seed) {
+        Spec operand(int k) {
+            return new Spec(dtype, shapes[k], layouts[k], seed + 0x9E3779B97F4A7C15L * (k + 1));
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder(dtype + " out=" + Arrays.toString(out));
+            for (int k = 0; k < shapes.length; k++) {
+                sb.append(" op").append(k).append('=').append(Arrays.toString(shapes[k])).append(' ').append(layouts[k]);
+            }
+            return sb.append(" seed=").append(seed).toString();
+        }
+    }
+
+    // ------------------------------------------------------------------ arbitraries
+
+    /**
+     * Axis sizes: 0 and 1 often, small sizes, the vector widths (4, 8, 16 lanes and two vectors of
+     * 16) and their neighbours, and now and then anything up to {@code max}.
+     */
+    static Arbitrary<Integer> sizes(int max) {
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.just(0)),
+                Tuple.of(5, Arbitraries.just(1)),
+                Tuple.of(5, Arbitraries.integers().between(2, 6)),
+                Tuple.of(8, Arbitraries.of(3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33)),
+                Tuple.of(2, Arbitraries.integers().between(2, max)));
+    }
+
+    /** Shapes of rank {@code minRank..maxRank} with at most {@link #MAX_NUMEL} elements. */
+    static Arbitrary<int[]> shapes(int minRank, int maxRank) {
+        return sizes(40).list().ofMinSize(minRank).ofMaxSize(maxRank).map(TestTensors::capped);
+    }
+
+    /** Halves the largest axis until the shape has at most {@link #MAX_NUMEL} elements. */
+    static int[] capped(List<Integer> sizes) {
+        int[] shape = sizes.stream().mapToInt(Integer::intValue).toArray();
+        while (numel(shape) > MAX_NUMEL) {
+            int big = 0;
+            for (int i = 1; i < shape.length; i++) {
+                big = shape[i] > shape[big] ? i : big;
+            }
+            shape[big] /= 2;
+        }
+        return shape;
+    }
+
+    static Arbitrary<Spec> specs() {
+        return specs(shapes(0, 4));
+    }
+
+    static Arbitrary<Spec> specs(Arbitrary<int[]> shapes) {
+        return Combinators.combine(Arbitraries.of(DType.class), shapes, Arbitraries.of(Layout.class), Arbitraries.longs())
+                .as(Spec::new);
+    }
+
+    /**
+     * {@code operands} shapes that broadcast together: an output shape, and per operand some
+     * leading axes dropped and some axes set to 1.
+     */
+    static Arbitrary<BroadcastSpec> broadcastSpecs(int operands) {
+        return broadcastSpecs(operands, shapes(0, 4));
+    }
+
+    /** As {@link #broadcastSpecs(int)}, from output shapes drawn from {@code outShapes}. */
+    static Arbitrary<BroadcastSpec> broadcastSpecs(int operands, Arbitrary<int[]> outShapes) {
+        Arbitrary<int[]> drops = Arbitraries.integers().between(0, 4).array(int[].class).ofSize(operands);
+        Arbitrary<int[]> ones = Arbitraries.integers().between(0, 15).array(int[].class).ofSize(operands);
+        Arbitrary<Layout[]> layouts = Arbitraries.of(Layout.class).array(Layout[].class).ofSize(operands);
+        return Combinators.combine(Arbitraries.of(DType.class), outShapes, drops, ones, layouts, Arbitraries.longs())
+                .as((dtype, out, drop, one, layout, seed) -> {
+                    int[][] shapes = new int[operands][];
+                    for (int k = 0; k < operands; k++) {
+                        int d = Math.min(drop[k], out.length);
+                        int[] s = Arrays.copyOfRange(out, d, out.length);
+                        for (int i = 0; i < s.length; i++) {
+                            if ((one[k] >> i & 1) != 0) {
+                                s[i] = 1;
+                            }
+                        }
+                        shapes[k] = s;
+                    }
+                    int[] actual = new int[0];
+                    for (int[] s : shapes) {
+                        actual = Shapes.broadcast("test", actual, s);
+                    }
+                    return new BroadcastSpec(dtype, actual, shapes, layout, seed);
+                });
+    }
+
+    // ------------------------------------------------------------------ building
+
+    /** Builds the tensor of {@code spec} holding values drawn from {@code values}. */
+    static Sample build(Spec spec, Values values) {
+        SplittableRandom random = new SplittableRandom(spec.seed());
+        return build(spec, draw(values, random, numel(spec.shape()), spec.dtype()), random);
+    }
+
+    /** Builds a tensor of {@code spec}'s dtype, shape and layout holding exactly {@code values} (rounded to the dtype). */
+    static Sample build(Spec spec, double[] values) {
+        double[] v = values.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = round(spec.dtype(), v[i]);
+        }
+        return build(spec, v, new SplittableRandom(spec.seed()));
+    }
+
+    private static Sample build(Spec spec, double[] values, SplittableRandom random) {
+        int[] shape = spec.shape();
+        if (spec.layout() != Layout.EXPANDED) {
+            return new Sample(spec, lay(spec.dtype(), shape, values, spec.layout(), random), values);
+        }
+        // Values repeated along the expanded axes: keep the first of each run, store those once.
+        int drop = shape.length == 0 || random.nextBoolean() ? 0 : random.nextInt(shape.length + 1);
+        int[] base = Arrays.copyOfRange(shape, drop, shape.length);
+        for (int i = 0; i < base.length; i++) {
+            if (random.nextInt(3) > 0) {
+                base[i] = 1;
+            }
+        }
+        double[] baseValues = new double[numel(base)];
+        int[] out = new int[shape.length];
+        for (int i = 0; i < baseValues.length; i++) {
+            int[] index = unravel(i, base);
+            System.arraycopy(index, 0, out, drop, base.length);
+            baseValues[i] = numel(shape) == 0 ? 0 : values[ravel(out, shape)];
+        }
+        Layout inner = Layout.values()[random.nextInt(Layout.EXPANDED.ordinal())];
+        Tensor t = lay(spec.dtype(), base, baseValues, inner, random).expand(shape);
+        return new Sample(spec, t, broadcastValues(baseValues, base, shape));
+    }
+
+    private static Tensor lay(DType dtype, int[] shape, double[] values, Layout layout, SplittableRandom random) {
+        int n = values.length;
+        switch (layout) {
+            case CONTIGUOUS -> {
+                return of(dtype, values, shape);
+            }
+            case OFFSET -> {
+                int before = 1 + random.nextInt(19);
+                double[] flat = new double[before + n + random.nextInt(3)];
+                Arrays.fill(flat, Double.NaN);
+                System.arraycopy(values, 0, flat, before, n);
+                return Tensor.of(dtype, flat).narrow(0, before, n).reshape(shape);
+            }
+            case PERMUTED -> {
+                int[] order = permutation(shape.length, random);
+                int[] inverse = new int[order.length];
+                for (int i = 0; i < order.length; i++) {
+                    inverse[order[i]] = i;
+                }
+                return of(dtype, values, shape).permute(order).contiguous().permute(inverse);
+            }
+            case STRIDED -> {
+                int rank = shape.length;
+                if (rank == 0) {
+                    return of(dtype, values, shape);
+                }
+                int[] step = new int[rank];
+                int[] start = new int[rank];
+                int[] big = new int[rank];
+                for (int i = 0; i < rank; i++) {
+                    step[i] = random.nextInt(5) == 0 ? 3 : 1 + random.nextInt(2);
+                    boolean whole = shape[i] == 1 && random.nextBoolean();
+                    int pad = whole ? 0 : random.nextInt(3);
+                    start[i] = pad == 0 ? 0 : random.nextInt(pad + 1);
+                    big[i] = Math.max(0, (shape[i] - 1) * step[i] + 1) + pad;
+                }
+                double[] flat = new double[numel(big)];
+                Arrays.fill(flat, Double.NaN);
+                int[] at = new int[rank];
+                for (int i = 0; i < n; i++) {
+                    int[] index = unravel(i, shape);
+                    for (int a = 0; a < rank; a++) {
+                        at[a] = start[a] + index[a] * step[a];
+                    }
+                    flat[ravel(at, big)] = values[i];
+                }
+                Tensor t = Tensor.of(dtype, flat, big);
+                for (int a = 0; a < rank; a++) {
+                    t = t.slice(a, start[a], start[a] + Math.max(0, (shape[a] - 1) * step[a] + 1), step[a]);
+                }
+                return t;
+            }
+            default -> throw new IllegalArgumentException(layout.toString());
+        }
+    }
+
+    private static double[] draw(Values values, SplittableRandom random, int n, DType dtype) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = round(dtype, values.next(random));
+        }
+        return v;
+    }
+
+    /** A contiguous tensor of any rank holding {@code values} ({@link Tensor#of} with no sizes makes a 1-d tensor). */
+    static Tensor of(DType dtype, double[] values, int[] shape) {
+        return shape.length == 0 ? Tensor.of(dtype, values).reshape() : Tensor.of(dtype, values, shape);
+    }
+
+    // ------------------------------------------------------------------ index arithmetic
+
+    /** {@code x} rounded to the dtype (as stored). */
+    static double round(DType dtype, double x) {
+        return dtype == DType.FLOAT32 ? (double) (float) x : x;
+    }
+
+    static int numel(int[] shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** The row-major index of flat position {@code flat}. */
+    static int[] unravel(int flat, int[] shape) {
+        int[] index = new int[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            index[i] = flat % shape[i];
+            flat /= shape[i];
+        }
+        return index;
+    }
+
+    /** The flat row-major position of {@code index}. */
+    static int ravel(int[] index, int[] shape) {
+        int flat = 0;
+        for (int i = 0; i < shape.length; i++) {
+            flat = flat * shape[i] + index[i];
+        }
+        return flat;
+    }
+
+    /** For each element of {@code out}, the flat position of the element of {@code shape} broadcast onto it. */
+    static int[] broadcastIndex(int[] shape, int[] out) {
+        int n = numel(out);
+        int[] map = new int[n];
+        int lead = out.length - shape.length;
+        int[] index = new int[shape.length];
+        for (int i = 0; i < n; i++) {
+            int[] o = unravel(i, out);
+            for (int a = 0; a < shape.length; a++) {
+                index[a] = shape[a] == 1 ? 0 : o[lead + a];
+            }
+            map[i] = ravel(index, shape);
+        }
+        return map;
+    }
+
+    /** The values of a row-major tensor of {@code shape} broadcast to {@code out}. */
+    static double[] broadcastValues(double[] values, int[] shape, int[] out) {
+        int[] map = broadcastIndex(shape, out);
+        double[] v = new double[map.length];
+        for (int i = 0; i < map.length; i++) {
+            v[i] = values[map[i]];
+        }
+        return v;
+    }
+
+    static int[] permutation(int n, SplittableRandom random) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, new java.util.Random(random.nextLong()));
+        return order.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
