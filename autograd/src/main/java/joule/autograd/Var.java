@@ -78,6 +78,21 @@ public final class Var {
         grad = null;
     }
 
+    /**
+     * Replaces the accumulated gradient of a leaf that requires grad (for example with a clipped
+     * one); {@code g} must have this Var's shape and dtype.
+     */
+    public void setGrad(Tensor g) {
+        if (!isLeaf() || !leafRequiresGrad) {
+            throw new IllegalArgumentException("setGrad: only a leaf that requires grad holds a gradient");
+        }
+        if (!Arrays.equals(g.shape(), shape()) || g.dtype() != dtype()) {
+            throw new IllegalArgumentException("setGrad: gradient " + Shapes.format(g.shape()) + " " + g.dtype()
+                    + " does not match " + Shapes.format(shape()) + " " + dtype());
+        }
+        grad = g;
+    }
+
     void accumulateGrad(Tensor g) {
         grad = grad == null ? g : grad.add(g);
     }
@@ -449,7 +464,8 @@ public final class Var {
     /** Matrix product with {@link Tensor#matmul} rules (batched, broadcast, 1-d operands). */
     public Var matmul(Var other) {
         if (rank() == 1) {
-            return unsqueeze(0).matmul(other).squeeze(-2);
+            // the row axis added here is the last one left when other is 1-d too (its column axis is gone)
+            return unsqueeze(0).matmul(other).squeeze(other.rank() == 1 ? -1 : -2);
         }
         if (other.rank() == 1) {
             return matmul(other.unsqueeze(1)).squeeze(-1);

@@ -466,6 +466,27 @@ public final class Tensor {
     }
 
     /**
+     * The slices at {@code indices} along {@code axis}, in that order (repeats allowed), as a new
+     * contiguous tensor: {@code out.select(axis, j) = this.select(axis, indices[j])}.
+     */
+    public Tensor indexSelect(int axis, int... indices) {
+        int a = Shapes.axis("indexSelect", axis, rank());
+        for (int i : indices) {
+            if (i < 0 || i >= shape[a]) {
+                throw new IllegalArgumentException("indexSelect: index " + i + " is out of range for axis " + axis
+                        + " of size " + shape[a] + " in " + Shapes.format(shape));
+            }
+        }
+        int[] outShape = shape.clone();
+        outShape[a] = indices.length;
+        Tensor out = backend().empty(dtype(), outShape);
+        for (int j = 0; j < indices.length; j++) {
+            backend().copy(narrow(a, indices[j], 1), out.narrow(a, j, 1));
+        }
+        return out;
+    }
+
+    /**
      * Broadcasts to {@code newShape} (size-1 axes stretched, new axes added in front; -1 keeps a
      * size). A view with stride 0 on stretched axes.
      */
