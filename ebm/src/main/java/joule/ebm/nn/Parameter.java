@@ -1,6 +1,9 @@
 package joule.ebm.nn;
 
+import java.util.Arrays;
 import joule.autograd.Var;
+import joule.tensor.DType;
+import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 
 /**
@@ -24,7 +27,7 @@ public final class Parameter {
         return name;
     }
 
-    /** The current leaf, to use in a forward pass. */
+    /** The current Var (a leaf, unless {@link #bind bound}), to use in a forward pass. */
     public Var var() {
         return var;
     }
@@ -41,11 +44,31 @@ public final class Parameter {
 
     /** Replaces the value (same shape and dtype), dropping the gradient. */
     public void set(Tensor value) {
-        if (!java.util.Arrays.equals(value.shape(), var.shape()) || value.dtype() != var.dtype()) {
-            throw new IllegalArgumentException("parameter " + name + ": new value " + joule.tensor.Shapes.format(value.shape())
-                    + " " + value.dtype() + " does not match " + joule.tensor.Shapes.format(var.shape()) + " " + var.dtype());
-        }
+        checkMatches("new value", value.shape(), value.dtype());
         this.var = Var.leaf(value);
+    }
+
+    /**
+     * Uses {@code v} (same shape and dtype) as this parameter in later forward passes: a functional
+     * call, so that a module's output can be differentiated by its parameters as inputs (gradient
+     * checks, derivatives of a loss by {@code θ} of any order). {@link #grad()} is then {@code v}'s.
+     */
+    public void bind(Var v) {
+        checkMatches("bound Var", v.shape(), v.dtype());
+        this.var = v;
+    }
+
+    /** Replaces the accumulated gradient (same shape and dtype), as gradient clipping does. */
+    public void setGrad(Tensor g) {
+        checkMatches("gradient", g.shape(), g.dtype());
+        var.setGrad(g);
+    }
+
+    private void checkMatches(String what, int[] shape, DType dtype) {
+        if (!Arrays.equals(shape, var.shape()) || dtype != var.dtype()) {
+            throw new IllegalArgumentException("parameter " + name + ": " + what + " " + Shapes.format(shape)
+                    + " " + dtype + " does not match " + Shapes.format(var.shape()) + " " + var.dtype());
+        }
     }
 
     /** Clears the gradient. */
@@ -55,6 +78,6 @@ public final class Parameter {
 
     @Override
     public String toString() {
-        return "Parameter(" + name + ", " + joule.tensor.Shapes.format(var.shape()) + ", " + var.dtype() + ")";
+        return "Parameter(" + name + ", " + Shapes.format(var.shape()) + ", " + var.dtype() + ")";
     }
 }

@@ -1,0 +1,30 @@
+package joule.ebm.loss;
+
+import joule.tensor.DType;
+import joule.tensor.RandomStream;
+import joule.tensor.Tensor;
+
+/**
+ * Distributions of the projection vectors {@code v} of sliced score matching, each with
+ * {@code E[v vᵀ] = I} (ebm-reference, "Sliced score matching"), so no {@code 1/D} rescaling is hidden.
+ */
+public enum Projection {
+    /** Entries ±1 with probability ½. */
+    RADEMACHER,
+    /** Standard normal entries. */
+    GAUSSIAN,
+    /** Uniform on the sphere of radius {@code √D}. */
+    SPHERE;
+
+    /** {@code n} projection vectors of dimension {@code d}, {@code [n, d]}. */
+    public Tensor sample(DType dtype, int n, int d, RandomStream rng) {
+        return switch (this) {
+            case RADEMACHER -> rng.rademacher(dtype, n, d);
+            case GAUSSIAN -> rng.normal(dtype, n, d);
+            case SPHERE -> {
+                Tensor z = rng.normal(dtype, n, d);
+                yield z.div(z.norm(2, new int[] {1}, true)).mul(Math.sqrt(d));
+            }
+        };
+    }
+}

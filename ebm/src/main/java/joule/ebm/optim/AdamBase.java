@@ -1,0 +1,57 @@
+package joule.ebm.optim;
+
+import java.util.List;
+import joule.ebm.nn.Parameter;
+import joule.tensor.Tensor;
+
+/** The Adam update shared by {@link Adam} and {@link AdamW}; they differ only in how weight decay enters. */
+abstract class AdamBase extends BaseOptimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final boolean decoupled;
+    private final Tensor[] firstMoments;
+    private final Tensor[] secondMoments;
+    private final int[] steps;
+
+    AdamBase(String name, List<Parameter> parameters, double lr, double beta1, double beta2, double eps,
+             double weightDecay, boolean decoupled) {
+        super(name, parameters, lr);
+        this.beta1 = inUnitInterval("beta1", beta1);
+        this.beta2 = inUnitInterval("beta2", beta2);
+        this.eps = atLeastZero("eps", eps);
+        this.weightDecay = atLeastZero("weight decay", weightDecay);
+        this.decoupled = decoupled;
+        this.firstMoments = new Tensor[parameters.size()];
+        this.secondMoments = new Tensor[parameters.size()];
+        this.steps = new int[parameters.size()];
+    }
+
+    @Override
+    final void update(int index, Parameter p, Tensor grad) {
+        double lr = learningRate();
+        Tensor theta = p.value();
+        Tensor g = grad;
+        if (weightDecay != 0) {
+            if (decoupled) {
+                theta = theta.mul(1 - lr * weightDecay);
+            } else {
+                g = g.add(theta.mul(weightDecay));
+            }
+        }
+        // the moments start at 0, so the first step's are (1 − β)·g and (1 − β)·g²
+        Tensor m = g.mul(1 - beta1);
+        Tensor v = g.square().mul(1 - beta2);
+        if (firstMoments[index] != null) {
+            m = firstMoments[index].mul(beta1).add(m);
+            v = secondMoments[index].mul(beta2).add(v);
+        }
+        firstMoments[index] = m;
+        secondMoments[index] = v;
+        int t = ++steps[index];
+        double stepSize = lr / (1 - Math.pow(beta1, t));
+        Tensor denominator = v.sqrt().div(Math.sqrt(1 - Math.pow(beta2, t))).add(eps);
+        p.set(theta.sub(m.div(denominator).mul(stepSize)));
+    }
+}

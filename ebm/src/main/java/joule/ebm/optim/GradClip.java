@@ -1,0 +1,43 @@
+package joule.ebm.optim;
+
+import java.util.List;
+import joule.ebm.nn.Parameter;
+import joule.tensor.Tensor;
+
+/** Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}. */
+public final class GradClip {
+    private GradClip() {
+    }
+
+    /**
+     * Scales every gradient by {@code min(1, maxNorm / (‖g‖ + 1e-6))}, where {@code ‖g‖} is the
+     * Euclidean norm of all gradients together (parameters without a gradient are skipped). Below
+     * {@code maxNorm} nothing changes. As PyTorch (with {@code error_if_nonfinite = false}), a
+     * non-finite norm is returned and makes the scaled gradients non-finite.
+     *
+     * @return the total norm before clipping
+     */
+    public static double clipByGlobalNorm(List<Parameter> parameters, double maxNorm) {
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException("clipByGlobalNorm: maxNorm must be > 0, got " + maxNorm);
+        }
+        double squares = 0;
+        for (Parameter p : parameters) {
+            if (p.grad() != null) {
+                double n = p.grad().norm().item();
+                squares += n * n;
+            }
+        }
+        double total = Math.sqrt(squares);
+        double scale = maxNorm / (total + 1e-6);
+        if (!(scale >= 1)) {
+            for (Parameter p : parameters) {
+                Tensor g = p.grad();
+                if (g != null) {
+                    p.setGrad(g.mul(scale));
+                }
+            }
+        }
+        return total;
+    }
+}
