@@ -50,8 +50,8 @@ public final class RandomStream {
         return draw(Distribution.UNIFORM, dtype, shape);
     }
 
-    /** Uniform values on [lo, hi). */
-    public Tensor uniform(DType dtype, double lo, double hi, int... shape) {
+    /** Uniform values on [lo, hi) (the bounds come first, so that integer bounds can't be read as a shape). */
+    public Tensor uniform(double lo, double hi, DType dtype, int... shape) {
         if (!(lo < hi) || !Double.isFinite(hi - lo)) {
             throw new IllegalArgumentException("uniform: need finite lo < hi, got lo=" + lo + " hi=" + hi);
         }

@@ -185,7 +185,7 @@ class BadInputTest {
         assertBad("random", () -> Tensor.random(Distribution.NORMAL, F32, 1, 0, 3, -1), "[3, -1]");
         assertBad("random", () -> Tensor.random(Distribution.UNIFORM, F32, 1, -1, 3), "-1");
         assertBad("normal", () -> new RandomStream(1).normal(F32, -2), "[-2]");
-        assertBad("uniform", () -> new RandomStream(1).uniform(F64, 2.0, 1.0, 3), "lo=2.0", "hi=1.0");
+        assertBad("uniform", () -> new RandomStream(1).uniform(2.0, 1.0, F64, 3), "lo=2.0", "hi=1.0");
         assertBad("expand", () -> t(1).expand(-5), "-5");
     }
 

@@ -27,8 +27,8 @@ public final class Linear implements Module {
         }
         this.name = name;
         double bound = 1 / Math.sqrt(in);
-        this.weight = new Parameter(name + ".weight", init.uniform(dtype, -bound, bound, out, in));
-        this.bias = new Parameter(name + ".bias", init.uniform(dtype, -bound, bound, out));
+        this.weight = new Parameter(name + ".weight", init.uniform(-bound, bound, dtype, out, in));
+        this.bias = new Parameter(name + ".bias", init.uniform(-bound, bound, dtype, out));
     }
 
     /** {@code x Wᵀ + b} for {@code x: [..., in]} (usually {@code [B, in]}), giving {@code [..., out]}. */
