@@ -10,8 +10,11 @@ import java.util.List;
  * split into tasks of about {@link #BLOCK} elements, a number fixed by the shape alone.
  */
 final class StridedLoop {
-    /** Elements per task. */
+    /** Longest segment handed to a kernel. */
     static final int BLOCK = 1 << 14;
+
+    /** Elements per parallel task. */
+    static final int GRAIN = 1 << 16;
 
     /** A kernel over one segment: operand {@code k} starts at {@code offsets[k]} and steps by its inner stride. */
     @FunctionalInterface
@@ -89,18 +92,22 @@ final class StridedLoop {
         }
         if (inner >= BLOCK) {
             int pieces = (inner + BLOCK - 1) / BLOCK;
-            Parallel.forEach(outer * pieces, t -> {
-                int row = t / pieces;
-                int lo = (t % pieces) * BLOCK;
-                int[] off = rowOffsets(row);
-                for (int k = 0; k < off.length; k++) {
-                    off[k] += lo * innerStride(k);
+            int units = outer * pieces;
+            int perTask = GRAIN / BLOCK;
+            Parallel.forEach((units + perTask - 1) / perTask, t -> {
+                for (int u = t * perTask; u < Math.min(units, (t + 1) * perTask); u++) {
+                    int row = u / pieces;
+                    int lo = (u % pieces) * BLOCK;
+                    int[] off = rowOffsets(row);
+                    for (int k = 0; k < off.length; k++) {
+                        off[k] += lo * innerStride(k);
+                    }
+                    segment.run(off, Math.min(BLOCK, inner - lo));
                 }
-                segment.run(off, Math.min(BLOCK, inner - lo));
             });
             return;
         }
-        int rowsPerTask = Math.max(1, BLOCK / inner);
+        int rowsPerTask = Math.max(1, GRAIN / inner);
         int tasks = (outer + rowsPerTask - 1) / rowsPerTask;
         Parallel.forEach(tasks, t -> {
             int first = t * rowsPerTask;

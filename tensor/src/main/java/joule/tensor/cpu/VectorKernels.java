@@ -11,8 +11,19 @@ import joule.tensor.UnaryOp;
 
 /**
  * Kernels written with {@code jdk.incubator.vector} at the preferred species width: a full-vector
- * main loop and a masked tail over unit-stride (or broadcast, stride 0) segments; other strides
- * fall back to {@link ScalarKernels}. Reductions keep four independent accumulators.
+ * main loop over unit-stride (or broadcast, stride 0) segments and a scalar tail; other strides
+ * fall back to {@link ScalarKernels}. Reductions keep several independent accumulators.
+ *
+ * <p>Every op has its own loop, with the vector operation written out in it: C2 intrinsifies a
+ * vector op only where the operator is a constant at the call site, and a shared helper taking
+ * the op (or a switch inside the loop) gets compiled out of line once several ops use it, which
+ * boxes every vector and runs the API's slow fallback (seen in JFR profiles as
+ * {@code lanewiseTemplate}). The float32 and float64 halves are the same code over the two
+ * species.
+ *
+ * <p>{@code POW}: once C2 compiles it, the Vector API's POW follows C99 (SVML):
+ * {@code pow(±1, ±inf) = 1} and {@code pow(1, NaN) = 1}, where {@link Math#pow} (the definition,
+ * and the API's own uncompiled fallback) gives NaN; those lanes are set back to NaN.
  */
 final class VectorKernels implements CpuKernels {
     static final VectorKernels INSTANCE = new VectorKernels();
@@ -36,8 +47,6 @@ final class VectorKernels implements CpuKernels {
             SCALAR.unary(op, x, xo, xs, y, yo, ys, n);
             return;
         }
-        // One loop per op, so that each vector op is a constant at its call site and C2 intrinsifies it
-        // (a shared helper taking the op would be compiled out of line and box every vector).
         int i = 0;
         int len = F.length();
         int bound = F.loopBound(n);
@@ -66,13 +75,27 @@ final class VectorKernels implements CpuKernels {
                     FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, xo + i).sqrt()).intoArray(y, yo + i);
                 }
             }
-            case EXP -> { for (; i < bound; i += len) lanewise(VectorOperators.EXP, x, xo + i, y, yo + i); }
-            case EXPM1 -> { for (; i < bound; i += len) lanewise(VectorOperators.EXPM1, x, xo + i, y, yo + i); }
-            case LOG -> { for (; i < bound; i += len) lanewise(VectorOperators.LOG, x, xo + i, y, yo + i); }
-            case LOG1P -> { for (; i < bound; i += len) lanewise(VectorOperators.LOG1P, x, xo + i, y, yo + i); }
-            case SIN -> { for (; i < bound; i += len) lanewise(VectorOperators.SIN, x, xo + i, y, yo + i); }
-            case COS -> { for (; i < bound; i += len) lanewise(VectorOperators.COS, x, xo + i, y, yo + i); }
-            case TANH -> { for (; i < bound; i += len) lanewise(VectorOperators.TANH, x, xo + i, y, yo + i); }
+            case EXP -> {
+                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
+            }
+            case EXPM1 -> {
+                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i);
+            }
+            case LOG -> {
+                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
+            }
+            case LOG1P -> {
+                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i);
+            }
+            case SIN -> {
+                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.SIN).intoArray(y, yo + i);
+            }
+            case COS -> {
+                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.COS).intoArray(y, yo + i);
+            }
+            case TANH -> {
+                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
+            }
             case SIGMOID -> {
                 for (; i < bound; i += len) {
                     FloatVector e = FloatVector.fromArray(F, x, xo + i).neg().lanewise(VectorOperators.EXP);
@@ -97,10 +120,6 @@ final class VectorKernels implements CpuKernels {
         SCALAR.unary(op, x, xo + i, 1, y, yo + i, 1, n - i);
     }
 
-    private static void lanewise(VectorOperators.Unary op, float[] x, int xo, float[] y, int yo) {
-        FloatVector.fromArray(F, x, xo).lanewise(op).intoArray(y, yo);
-    }
-
     @Override
     public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int ys,
                        int n) {
@@ -109,54 +128,67 @@ final class VectorKernels implements CpuKernels {
             return;
         }
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            apply(op, load(a, ao, as, i), load(b, bo, bs, i)).intoArray(y, yo + i);
+        int len = F.length();
+        int bound = F.loopBound(n);
+        switch (op) {
+            case ADD -> { for (; i < bound; i += len) loadF(a, ao, as, i).add(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
+            case SUB -> { for (; i < bound; i += len) loadF(a, ao, as, i).sub(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
+            case MUL -> { for (; i < bound; i += len) loadF(a, ao, as, i).mul(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
+            case DIV -> { for (; i < bound; i += len) loadF(a, ao, as, i).div(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
+            case MAXIMUM -> { for (; i < bound; i += len) loadF(a, ao, as, i).max(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
+            case MINIMUM -> { for (; i < bound; i += len) loadF(a, ao, as, i).min(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
+            case POW -> {
+                for (; i < bound; i += len) {
+                    FloatVector base = loadF(a, ao, as, i);
+                    FloatVector exponent = loadF(b, bo, bs, i);
+                    VectorMask<Float> c99 = base.abs().compare(VectorOperators.EQ, 1f)
+                            .and(exponent.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY).or(exponent.test(VectorOperators.IS_NAN)));
+                    base.lanewise(VectorOperators.POW, exponent).blend(Float.NaN, c99).intoArray(y, yo + i);
+                }
+            }
+            case EQ -> {
+                for (; i < bound; i += len) {
+                    FloatVector.zero(F).blend(1f, loadF(a, ao, as, i).compare(VectorOperators.EQ, loadF(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case NE -> {
+                for (; i < bound; i += len) {
+                    FloatVector.zero(F).blend(1f, loadF(a, ao, as, i).compare(VectorOperators.NE, loadF(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case LT -> {
+                for (; i < bound; i += len) {
+                    FloatVector.zero(F).blend(1f, loadF(a, ao, as, i).compare(VectorOperators.LT, loadF(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case LE -> {
+                for (; i < bound; i += len) {
+                    FloatVector.zero(F).blend(1f, loadF(a, ao, as, i).compare(VectorOperators.LE, loadF(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case GT -> {
+                for (; i < bound; i += len) {
+                    FloatVector.zero(F).blend(1f, loadF(a, ao, as, i).compare(VectorOperators.GT, loadF(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case GE -> {
+                for (; i < bound; i += len) {
+                    FloatVector.zero(F).blend(1f, loadF(a, ao, as, i).compare(VectorOperators.GE, loadF(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            apply(op, load(a, ao, as, i, m), load(b, bo, bs, i, m)).intoArray(y, yo + i, m);
-        }
+        SCALAR.binary(op, a, ao + i * as, as, b, bo + i * bs, bs, y, yo + i, 1, n - i);
     }
 
-    private static FloatVector load(float[] x, int xo, int xs, int i) {
+    /** Element {@code i} of a unit-stride operand, or its single value when the stride is 0 (broadcast). */
+    private static FloatVector loadF(float[] x, int xo, int xs, int i) {
         return xs == 0 ? FloatVector.broadcast(F, x[xo]) : FloatVector.fromArray(F, x, xo + i);
-    }
-
-    private static FloatVector load(float[] x, int xo, int xs, int i, VectorMask<Float> m) {
-        return xs == 0 ? FloatVector.broadcast(F, x[xo]) : FloatVector.fromArray(F, x, xo + i, m);
-    }
-
-    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case POW -> pow(a, b);
-            case MAXIMUM -> a.max(b);
-            case MINIMUM -> a.min(b);
-            case EQ -> indicator(a.compare(VectorOperators.EQ, b));
-            case NE -> indicator(a.compare(VectorOperators.NE, b));
-            case LT -> indicator(a.compare(VectorOperators.LT, b));
-            case LE -> indicator(a.compare(VectorOperators.LE, b));
-            case GT -> indicator(a.compare(VectorOperators.GT, b));
-            case GE -> indicator(a.compare(VectorOperators.GE, b));
-        };
-    }
-
-    /**
-     * {@link Math#pow}, the definition. Once C2 compiles it, the Vector API's POW follows C99 instead
-     * (SVML): {@code pow(±1, ±inf) = 1} and {@code pow(1, NaN) = 1}, where Math.pow (and the API's own
-     * uncompiled fallback) gives NaN; those lanes are set back to NaN.
-     */
-    private static FloatVector pow(FloatVector a, FloatVector b) {
-        VectorMask<Float> c99 = a.abs().compare(VectorOperators.EQ, 1f)
-                .and(b.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY).or(b.test(VectorOperators.IS_NAN)));
-        return a.lanewise(VectorOperators.POW, b).blend(Float.NaN, c99);
-    }
-
-    private static FloatVector indicator(VectorMask<Float> m) {
-        return FloatVector.zero(F).blend(1f, m);
     }
 
     @Override
@@ -168,63 +200,104 @@ final class VectorKernels implements CpuKernels {
         }
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            VectorMask<Float> pick = load(c, co, cs, i).compare(VectorOperators.NE, 0f);
-            load(b, bo, bs, i).blend(load(a, ao, as, i), pick).intoArray(y, yo + i);
+            VectorMask<Float> pick = loadF(c, co, cs, i).compare(VectorOperators.NE, 0f);
+            loadF(b, bo, bs, i).blend(loadF(a, ao, as, i), pick).intoArray(y, yo + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            VectorMask<Float> pick = load(c, co, cs, i, m).compare(VectorOperators.NE, 0f);
-            load(b, bo, bs, i, m).blend(load(a, ao, as, i, m), pick).intoArray(y, yo + i, m);
-        }
+        SCALAR.where(c, co + i * cs, cs, a, ao + i * as, as, b, bo + i * bs, bs, y, yo + i, 1, n - i);
     }
 
     @Override
     public double reduce(ReduceOp op, float[] x, int xo, int n) {
-        VectorOperators.Associative lanes = lanesOp(op);
-        float id = (float) op.identity();
-        FloatVector acc0 = FloatVector.broadcast(F, id);
+        return switch (op) {
+            case SUM -> sum(x, xo, n);
+            case MAX -> max(x, xo, n);
+            case MIN -> min(x, xo, n);
+        };
+    }
+
+    private static double sum(float[] x, int xo, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
         int len = F.length();
         int i = 0;
         for (int bound = n - 4 * len; i <= bound; i += 4 * len) {
-            acc0 = acc0.lanewise(lanes, FloatVector.fromArray(F, x, xo + i));
-            acc1 = acc1.lanewise(lanes, FloatVector.fromArray(F, x, xo + i + len));
-            acc2 = acc2.lanewise(lanes, FloatVector.fromArray(F, x, xo + i + 2 * len));
-            acc3 = acc3.lanewise(lanes, FloatVector.fromArray(F, x, xo + i + 3 * len));
+            acc0 = acc0.add(FloatVector.fromArray(F, x, xo + i));
+            acc1 = acc1.add(FloatVector.fromArray(F, x, xo + i + len));
+            acc2 = acc2.add(FloatVector.fromArray(F, x, xo + i + 2 * len));
+            acc3 = acc3.add(FloatVector.fromArray(F, x, xo + i + 3 * len));
         }
         for (int bound = F.loopBound(n); i < bound; i += len) {
-            acc0 = acc0.lanewise(lanes, FloatVector.fromArray(F, x, xo + i));
+            acc0 = acc0.add(FloatVector.fromArray(F, x, xo + i));
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            acc1 = acc1.lanewise(lanes, FloatVector.broadcast(F, id).blend(FloatVector.fromArray(F, x, xo + i, m), m));
-        }
-        return acc0.lanewise(lanes, acc1).lanewise(lanes, acc2.lanewise(lanes, acc3)).reduceLanes(lanes);
+        double acc = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        return acc + SCALAR.reduce(ReduceOp.SUM, x, xo + i, n - i);
     }
 
-    private static VectorOperators.Associative lanesOp(ReduceOp op) {
-        return switch (op) {
-            case SUM -> VectorOperators.ADD;
-            case MAX -> VectorOperators.MAX;
-            case MIN -> VectorOperators.MIN;
-        };
+    private static double max(float[] x, int xo, int n) {
+        FloatVector acc0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int len = F.length();
+        int i = 0;
+        for (int bound = n - 4 * len; i <= bound; i += 4 * len) {
+            acc0 = acc0.max(FloatVector.fromArray(F, x, xo + i));
+            acc1 = acc1.max(FloatVector.fromArray(F, x, xo + i + len));
+            acc2 = acc2.max(FloatVector.fromArray(F, x, xo + i + 2 * len));
+            acc3 = acc3.max(FloatVector.fromArray(F, x, xo + i + 3 * len));
+        }
+        for (int bound = F.loopBound(n); i < bound; i += len) {
+            acc0 = acc0.max(FloatVector.fromArray(F, x, xo + i));
+        }
+        double acc = acc0.max(acc1).max(acc2.max(acc3)).reduceLanes(VectorOperators.MAX);
+        return Math.max(acc, SCALAR.reduce(ReduceOp.MAX, x, xo + i, n - i));
+    }
+
+    private static double min(float[] x, int xo, int n) {
+        FloatVector acc0 = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int len = F.length();
+        int i = 0;
+        for (int bound = n - 4 * len; i <= bound; i += 4 * len) {
+            acc0 = acc0.min(FloatVector.fromArray(F, x, xo + i));
+            acc1 = acc1.min(FloatVector.fromArray(F, x, xo + i + len));
+            acc2 = acc2.min(FloatVector.fromArray(F, x, xo + i + 2 * len));
+            acc3 = acc3.min(FloatVector.fromArray(F, x, xo + i + 3 * len));
+        }
+        for (int bound = F.loopBound(n); i < bound; i += len) {
+            acc0 = acc0.min(FloatVector.fromArray(F, x, xo + i));
+        }
+        double acc = acc0.min(acc1).min(acc2.min(acc3)).reduceLanes(VectorOperators.MIN);
+        return Math.min(acc, SCALAR.reduce(ReduceOp.MIN, x, xo + i, n - i));
     }
 
     @Override
     public void accumulate(ReduceOp op, float[] x, int xo, float[] acc, int ao, int n) {
-        VectorOperators.Associative lanes = lanesOp(op);
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector.fromArray(F, acc, ao + i).lanewise(lanes, FloatVector.fromArray(F, x, xo + i))
-                    .intoArray(acc, ao + i);
+        int len = F.length();
+        int bound = F.loopBound(n);
+        switch (op) {
+            case SUM -> {
+                for (; i < bound; i += len) {
+                    FloatVector.fromArray(F, acc, ao + i).add(FloatVector.fromArray(F, x, xo + i)).intoArray(acc, ao + i);
+                }
+            }
+            case MAX -> {
+                for (; i < bound; i += len) {
+                    FloatVector.fromArray(F, acc, ao + i).max(FloatVector.fromArray(F, x, xo + i)).intoArray(acc, ao + i);
+                }
+            }
+            case MIN -> {
+                for (; i < bound; i += len) {
+                    FloatVector.fromArray(F, acc, ao + i).min(FloatVector.fromArray(F, x, xo + i)).intoArray(acc, ao + i);
+                }
+            }
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromArray(F, acc, ao + i, m).lanewise(lanes, FloatVector.fromArray(F, x, xo + i, m))
-                    .intoArray(acc, ao + i, m);
-        }
+        SCALAR.accumulate(op, x, xo + i, acc, ao + i, n - i);
     }
 
     @Override
@@ -253,8 +326,6 @@ final class VectorKernels implements CpuKernels {
             SCALAR.unary(op, x, xo, xs, y, yo, ys, n);
             return;
         }
-        // One loop per op, so that each vector op is a constant at its call site and C2 intrinsifies it
-        // (a shared helper taking the op would be compiled out of line and box every vector).
         int i = 0;
         int len = D.length();
         int bound = D.loopBound(n);
@@ -283,13 +354,27 @@ final class VectorKernels implements CpuKernels {
                     DoubleVector.broadcast(D, 1d).div(DoubleVector.fromArray(D, x, xo + i).sqrt()).intoArray(y, yo + i);
                 }
             }
-            case EXP -> { for (; i < bound; i += len) lanewise(VectorOperators.EXP, x, xo + i, y, yo + i); }
-            case EXPM1 -> { for (; i < bound; i += len) lanewise(VectorOperators.EXPM1, x, xo + i, y, yo + i); }
-            case LOG -> { for (; i < bound; i += len) lanewise(VectorOperators.LOG, x, xo + i, y, yo + i); }
-            case LOG1P -> { for (; i < bound; i += len) lanewise(VectorOperators.LOG1P, x, xo + i, y, yo + i); }
-            case SIN -> { for (; i < bound; i += len) lanewise(VectorOperators.SIN, x, xo + i, y, yo + i); }
-            case COS -> { for (; i < bound; i += len) lanewise(VectorOperators.COS, x, xo + i, y, yo + i); }
-            case TANH -> { for (; i < bound; i += len) lanewise(VectorOperators.TANH, x, xo + i, y, yo + i); }
+            case EXP -> {
+                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
+            }
+            case EXPM1 -> {
+                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i);
+            }
+            case LOG -> {
+                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
+            }
+            case LOG1P -> {
+                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i);
+            }
+            case SIN -> {
+                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.SIN).intoArray(y, yo + i);
+            }
+            case COS -> {
+                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.COS).intoArray(y, yo + i);
+            }
+            case TANH -> {
+                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
+            }
             case SIGMOID -> {
                 for (; i < bound; i += len) {
                     DoubleVector e = DoubleVector.fromArray(D, x, xo + i).neg().lanewise(VectorOperators.EXP);
@@ -314,10 +399,6 @@ final class VectorKernels implements CpuKernels {
         SCALAR.unary(op, x, xo + i, 1, y, yo + i, 1, n - i);
     }
 
-    private static void lanewise(VectorOperators.Unary op, double[] x, int xo, double[] y, int yo) {
-        DoubleVector.fromArray(D, x, xo).lanewise(op).intoArray(y, yo);
-    }
-
     @Override
     public void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int ys,
                        int n) {
@@ -326,110 +407,176 @@ final class VectorKernels implements CpuKernels {
             return;
         }
         int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
-            apply(op, load(a, ao, as, i), load(b, bo, bs, i)).intoArray(y, yo + i);
+        int len = D.length();
+        int bound = D.loopBound(n);
+        switch (op) {
+            case ADD -> { for (; i < bound; i += len) loadD(a, ao, as, i).add(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
+            case SUB -> { for (; i < bound; i += len) loadD(a, ao, as, i).sub(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
+            case MUL -> { for (; i < bound; i += len) loadD(a, ao, as, i).mul(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
+            case DIV -> { for (; i < bound; i += len) loadD(a, ao, as, i).div(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
+            case MAXIMUM -> { for (; i < bound; i += len) loadD(a, ao, as, i).max(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
+            case MINIMUM -> { for (; i < bound; i += len) loadD(a, ao, as, i).min(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
+            case POW -> {
+                for (; i < bound; i += len) {
+                    DoubleVector base = loadD(a, ao, as, i);
+                    DoubleVector exponent = loadD(b, bo, bs, i);
+                    VectorMask<Double> c99 = base.abs().compare(VectorOperators.EQ, 1d)
+                            .and(exponent.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY).or(exponent.test(VectorOperators.IS_NAN)));
+                    base.lanewise(VectorOperators.POW, exponent).blend(Double.NaN, c99).intoArray(y, yo + i);
+                }
+            }
+            case EQ -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.zero(D).blend(1d, loadD(a, ao, as, i).compare(VectorOperators.EQ, loadD(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case NE -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.zero(D).blend(1d, loadD(a, ao, as, i).compare(VectorOperators.NE, loadD(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case LT -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.zero(D).blend(1d, loadD(a, ao, as, i).compare(VectorOperators.LT, loadD(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case LE -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.zero(D).blend(1d, loadD(a, ao, as, i).compare(VectorOperators.LE, loadD(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case GT -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.zero(D).blend(1d, loadD(a, ao, as, i).compare(VectorOperators.GT, loadD(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
+            case GE -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.zero(D).blend(1d, loadD(a, ao, as, i).compare(VectorOperators.GE, loadD(b, bo, bs, i)))
+                            .intoArray(y, yo + i);
+                }
+            }
         }
-        if (i < n) {
-            VectorMask<Double> m = D.indexInRange(i, n);
-            apply(op, load(a, ao, as, i, m), load(b, bo, bs, i, m)).intoArray(y, yo + i, m);
-        }
+        SCALAR.binary(op, a, ao + i * as, as, b, bo + i * bs, bs, y, yo + i, 1, n - i);
     }
 
-    private static DoubleVector load(double[] x, int xo, int xs, int i) {
+    /** Element {@code i} of a unit-stride operand, or its single value when the stride is 0 (broadcast). */
+    private static DoubleVector loadD(double[] x, int xo, int xs, int i) {
         return xs == 0 ? DoubleVector.broadcast(D, x[xo]) : DoubleVector.fromArray(D, x, xo + i);
     }
 
-    private static DoubleVector load(double[] x, int xo, int xs, int i, VectorMask<Double> m) {
-        return xs == 0 ? DoubleVector.broadcast(D, x[xo]) : DoubleVector.fromArray(D, x, xo + i, m);
-    }
-
-    private static DoubleVector apply(BinaryOp op, DoubleVector a, DoubleVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case POW -> powD(a, b);
-            case MAXIMUM -> a.max(b);
-            case MINIMUM -> a.min(b);
-            case EQ -> indicatorD(a.compare(VectorOperators.EQ, b));
-            case NE -> indicatorD(a.compare(VectorOperators.NE, b));
-            case LT -> indicatorD(a.compare(VectorOperators.LT, b));
-            case LE -> indicatorD(a.compare(VectorOperators.LE, b));
-            case GT -> indicatorD(a.compare(VectorOperators.GT, b));
-            case GE -> indicatorD(a.compare(VectorOperators.GE, b));
-        };
-    }
-
-    /** {@link Math#pow}: see {@link #pow(FloatVector, FloatVector)}. */
-    private static DoubleVector powD(DoubleVector a, DoubleVector b) {
-        VectorMask<Double> c99 = a.abs().compare(VectorOperators.EQ, 1d)
-                .and(b.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY).or(b.test(VectorOperators.IS_NAN)));
-        return a.lanewise(VectorOperators.POW, b).blend(Double.NaN, c99);
-    }
-
-    private static DoubleVector indicatorD(VectorMask<Double> m) {
-        return DoubleVector.zero(D).blend(1d, m);
-    }
-
     @Override
-    public void where(double[] c, int co, int cs, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y,
-                      int yo, int ys, int n) {
+    public void where(double[] c, int co, int cs, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo,
+                      int ys, int n) {
         if (ys != 1 || !vectorizable(cs) || !vectorizable(as) || !vectorizable(bs)) {
             SCALAR.where(c, co, cs, a, ao, as, b, bo, bs, y, yo, ys, n);
             return;
         }
         int i = 0;
         for (int bound = D.loopBound(n); i < bound; i += D.length()) {
-            VectorMask<Double> pick = load(c, co, cs, i).compare(VectorOperators.NE, 0d);
-            load(b, bo, bs, i).blend(load(a, ao, as, i), pick).intoArray(y, yo + i);
+            VectorMask<Double> pick = loadD(c, co, cs, i).compare(VectorOperators.NE, 0d);
+            loadD(b, bo, bs, i).blend(loadD(a, ao, as, i), pick).intoArray(y, yo + i);
         }
-        if (i < n) {
-            VectorMask<Double> m = D.indexInRange(i, n);
-            VectorMask<Double> pick = load(c, co, cs, i, m).compare(VectorOperators.NE, 0d);
-            load(b, bo, bs, i, m).blend(load(a, ao, as, i, m), pick).intoArray(y, yo + i, m);
-        }
+        SCALAR.where(c, co + i * cs, cs, a, ao + i * as, as, b, bo + i * bs, bs, y, yo + i, 1, n - i);
     }
 
     @Override
     public double reduce(ReduceOp op, double[] x, int xo, int n) {
-        VectorOperators.Associative lanes = lanesOp(op);
-        double id = op.identity();
-        DoubleVector acc0 = DoubleVector.broadcast(D, id);
+        return switch (op) {
+            case SUM -> sum(x, xo, n);
+            case MAX -> max(x, xo, n);
+            case MIN -> min(x, xo, n);
+        };
+    }
+
+    private static double sum(double[] x, int xo, int n) {
+        DoubleVector acc0 = DoubleVector.zero(D);
         DoubleVector acc1 = acc0;
         DoubleVector acc2 = acc0;
         DoubleVector acc3 = acc0;
         int len = D.length();
         int i = 0;
         for (int bound = n - 4 * len; i <= bound; i += 4 * len) {
-            acc0 = acc0.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i));
-            acc1 = acc1.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i + len));
-            acc2 = acc2.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i + 2 * len));
-            acc3 = acc3.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i + 3 * len));
+            acc0 = acc0.add(DoubleVector.fromArray(D, x, xo + i));
+            acc1 = acc1.add(DoubleVector.fromArray(D, x, xo + i + len));
+            acc2 = acc2.add(DoubleVector.fromArray(D, x, xo + i + 2 * len));
+            acc3 = acc3.add(DoubleVector.fromArray(D, x, xo + i + 3 * len));
         }
         for (int bound = D.loopBound(n); i < bound; i += len) {
-            acc0 = acc0.lanewise(lanes, DoubleVector.fromArray(D, x, xo + i));
+            acc0 = acc0.add(DoubleVector.fromArray(D, x, xo + i));
         }
-        if (i < n) {
-            VectorMask<Double> m = D.indexInRange(i, n);
-            acc1 = acc1.lanewise(lanes, DoubleVector.broadcast(D, id).blend(DoubleVector.fromArray(D, x, xo + i, m), m));
+        double acc = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        return acc + SCALAR.reduce(ReduceOp.SUM, x, xo + i, n - i);
+    }
+
+    private static double max(double[] x, int xo, int n) {
+        DoubleVector acc0 = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        DoubleVector acc1 = acc0;
+        DoubleVector acc2 = acc0;
+        DoubleVector acc3 = acc0;
+        int len = D.length();
+        int i = 0;
+        for (int bound = n - 4 * len; i <= bound; i += 4 * len) {
+            acc0 = acc0.max(DoubleVector.fromArray(D, x, xo + i));
+            acc1 = acc1.max(DoubleVector.fromArray(D, x, xo + i + len));
+            acc2 = acc2.max(DoubleVector.fromArray(D, x, xo + i + 2 * len));
+            acc3 = acc3.max(DoubleVector.fromArray(D, x, xo + i + 3 * len));
         }
-        return acc0.lanewise(lanes, acc1).lanewise(lanes, acc2.lanewise(lanes, acc3)).reduceLanes(lanes);
+        for (int bound = D.loopBound(n); i < bound; i += len) {
+            acc0 = acc0.max(DoubleVector.fromArray(D, x, xo + i));
+        }
+        double acc = acc0.max(acc1).max(acc2.max(acc3)).reduceLanes(VectorOperators.MAX);
+        return Math.max(acc, SCALAR.reduce(ReduceOp.MAX, x, xo + i, n - i));
+    }
+
+    private static double min(double[] x, int xo, int n) {
+        DoubleVector acc0 = DoubleVector.broadcast(D, Double.POSITIVE_INFINITY);
+        DoubleVector acc1 = acc0;
+        DoubleVector acc2 = acc0;
+        DoubleVector acc3 = acc0;
+        int len = D.length();
+        int i = 0;
+        for (int bound = n - 4 * len; i <= bound; i += 4 * len) {
+            acc0 = acc0.min(DoubleVector.fromArray(D, x, xo + i));
+            acc1 = acc1.min(DoubleVector.fromArray(D, x, xo + i + len));
+            acc2 = acc2.min(DoubleVector.fromArray(D, x, xo + i + 2 * len));
+            acc3 = acc3.min(DoubleVector.fromArray(D, x, xo + i + 3 * len));
+        }
+        for (int bound = D.loopBound(n); i < bound; i += len) {
+            acc0 = acc0.min(DoubleVector.fromArray(D, x, xo + i));
+        }
+        double acc = acc0.min(acc1).min(acc2.min(acc3)).reduceLanes(VectorOperators.MIN);
+        return Math.min(acc, SCALAR.reduce(ReduceOp.MIN, x, xo + i, n - i));
     }
 
     @Override
     public void accumulate(ReduceOp op, double[] x, int xo, double[] acc, int ao, int n) {
-        VectorOperators.Associative lanes = lanesOp(op);
         int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
-            DoubleVector.fromArray(D, acc, ao + i).lanewise(lanes, DoubleVector.fromArray(D, x, xo + i))
-                    .intoArray(acc, ao + i);
+        int len = D.length();
+        int bound = D.loopBound(n);
+        switch (op) {
+            case SUM -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.fromArray(D, acc, ao + i).add(DoubleVector.fromArray(D, x, xo + i)).intoArray(acc, ao + i);
+                }
+            }
+            case MAX -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.fromArray(D, acc, ao + i).max(DoubleVector.fromArray(D, x, xo + i)).intoArray(acc, ao + i);
+                }
+            }
+            case MIN -> {
+                for (; i < bound; i += len) {
+                    DoubleVector.fromArray(D, acc, ao + i).min(DoubleVector.fromArray(D, x, xo + i)).intoArray(acc, ao + i);
+                }
+            }
         }
-        if (i < n) {
-            VectorMask<Double> m = D.indexInRange(i, n);
-            DoubleVector.fromArray(D, acc, ao + i, m).lanewise(lanes, DoubleVector.fromArray(D, x, xo + i, m))
-                    .intoArray(acc, ao + i, m);
-        }
+        SCALAR.accumulate(op, x, xo + i, acc, ao + i, n - i);
     }
 
     @Override
