@@ -1,0 +1,204 @@
+package joule.ebm.io;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The small part of JSON that safetensors headers and config files need: parse an object, quote a string. */
+final class Json {
+    private final String s;
+    private int at;
+
+    private Json(String s) {
+        this.s = s;
+    }
+
+    /** Parses a JSON object; values become String, Long, Double, Boolean, null, List or Map. */
+    static Map<String, Object> parseObject(String text) {
+        Json p = new Json(text);
+        p.skip();
+        if (p.peek() != '{') {
+            throw p.error("expected '{'");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) p.value();
+        p.skip();
+        if (p.at != text.length()) {
+            throw p.error("unexpected text after the object");
+        }
+        return m;
+    }
+
+    /** {@code value} as a JSON string literal. */
+    static String quote(String value) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private Object value() {
+        skip();
+        char c = peek();
+        switch (c) {
+            case '{' -> {
+                at++;
+                Map<String, Object> m = new LinkedHashMap<>();
+                skip();
+                if (peek() == '}') {
+                    at++;
+                    return m;
+                }
+                while (true) {
+                    skip();
+                    if (peek() != '"') {
+                        throw error("expected a key");
+                    }
+                    String key = string();
+                    skip();
+                    expect(':');
+                    if (m.put(key, value()) != null) {
+                        throw error("duplicate key '" + key + "'");
+                    }
+                    skip();
+                    if (peek() == ',') {
+                        at++;
+                    } else {
+                        expect('}');
+                        return m;
+                    }
+                }
+            }
+            case '[' -> {
+                at++;
+                List<Object> l = new ArrayList<>();
+                skip();
+                if (peek() == ']') {
+                    at++;
+                    return l;
+                }
+                while (true) {
+                    l.add(value());
+                    skip();
+                    if (peek() == ',') {
+                        at++;
+                    } else {
+                        expect(']');
+                        return l;
+                    }
+                }
+            }
+            case '"' -> {
+                return string();
+            }
+            default -> {
+                if (s.startsWith("true", at)) {
+                    at += 4;
+                    return Boolean.TRUE;
+                }
+                if (s.startsWith("false", at)) {
+                    at += 5;
+                    return Boolean.FALSE;
+                }
+                if (s.startsWith("null", at)) {
+                    at += 4;
+                    return null;
+                }
+                return number();
+            }
+        }
+    }
+
+    private String string() {
+        expect('"');
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            char c = next();
+            if (c == '"') {
+                return b.toString();
+            }
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
+            char e = next();
+            switch (e) {
+                case '"', '\\', '/' -> b.append(e);
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'u' -> {
+                    if (at + 4 > s.length()) {
+                        throw error("short \\u escape");
+                    }
+                    b.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
+                    at += 4;
+                }
+                default -> throw error("bad escape \\" + e);
+            }
+        }
+    }
+
+    private Object number() {
+        int start = at;
+        while (at < s.length() && "+-0123456789.eE".indexOf(s.charAt(at)) >= 0) {
+            at++;
+        }
+        String t = s.substring(start, at);
+        if (t.isEmpty()) {
+            throw error("unexpected character");
+        }
+        try {
+            return t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw error("bad number '" + t + "'");
+        }
+    }
+
+    private void skip() {
+        while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
+            at++;
+        }
+    }
+
+    private char peek() {
+        if (at >= s.length()) {
+            throw error("unexpected end");
+        }
+        return s.charAt(at);
+    }
+
+    private char next() {
+        char c = peek();
+        at++;
+        return c;
+    }
+
+    private void expect(char c) {
+        if (peek() != c) {
+            throw error("expected '" + c + "'");
+        }
+        at++;
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException(what + " at character " + at);
+    }
+}
