@@ -73,18 +73,21 @@ public final class RealNvp implements NoiseDistribution, Module {
     /** {@code n} samples {@code [n, D]}: {@code z ~ N(0, I)} pushed through the inverse layers (no graph). */
     @Override
     public Tensor sample(int n, RandomStream rng) {
-        Tensor z = rng.normal(dtype, n, dim);
-        return Autograd.noGrad(() -> {
-            Var y = Var.constant(z);
-            for (int k = couplings.size() - 1; k >= 0; k--) {
-                Var m = Var.constant(masks.get(k));
-                Var free = Var.constant(masks.get(k).neg().add(1));
-                Var kept = y.mul(m);
-                Var[] st = scaleShift(k, kept);
-                y = kept.add(free.mul(y.sub(st[1]).mul(st[0].mul(free).neg().exp())));
-            }
-            return y.value();
-        });
+        return Autograd.noGrad(() -> sampleWithGraph(n, rng)).value();
+    }
+
+    /** {@code n} samples as a function of the flow's parameters (reparameterised: {@code x = f⁻¹(z)}). */
+    @Override
+    public Var sampleWithGraph(int n, RandomStream rng) {
+        Var y = Var.constant(rng.normal(dtype, n, dim));
+        for (int k = couplings.size() - 1; k >= 0; k--) {
+            Var m = Var.constant(masks.get(k));
+            Var free = Var.constant(masks.get(k).neg().add(1));
+            Var kept = y.mul(m);
+            Var[] st = scaleShift(k, kept);
+            y = kept.add(free.mul(y.sub(st[1]).mul(st[0].mul(free).neg().exp())));
+        }
+        return y;
     }
 
     /** {@code (s, t)}, each {@code [n, D]}, of coupling {@code k} at the kept coordinates. */

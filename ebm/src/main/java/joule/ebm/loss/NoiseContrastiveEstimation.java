@@ -48,9 +48,9 @@ public final class NoiseContrastiveEstimation implements Loss {
     @Override
     public Var compute(Tensor batch, RandomStream rng) {
         Losses.checkBatch("NoiseContrastiveEstimation", batch);
-        Tensor y = noise.sample(nu * batch.size(0), rng);
+        Var y = noise.sampleWithGraph(nu * batch.size(0), rng);
         Var gData = logit(Var.constant(batch));
-        Var gNoise = logit(Var.constant(y));
+        Var gNoise = logit(y);
         return gData.neg().softplus().mean().add(gNoise.softplus().mean().mul(nu));
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.loss.Loss;
@@ -96,7 +97,7 @@ public final class Trainer {
         }
     }
 
-    /** What a run produced. */
+    /** What a run produced: every step taken (fewer than asked when a stopping condition was met) and every evaluation. */
     public record Result(List<StepRecord> steps, List<Evaluation> evaluations) {
     }
 
@@ -108,6 +109,7 @@ public final class Trainer {
     private IntFunction<Map<String, Double>> evaluator;
     private Listener listener;
     private Optimizer adversary;
+    private Predicate<Evaluation> done;
 
     /** A trainer of {@code loss} by {@code optimizer} (over {@code loss.parameters()}) on {@code data [N, D]}. */
     public Trainer(Loss loss, Optimizer optimizer, Tensor data, Options options) {
@@ -135,6 +137,12 @@ public final class Trainer {
     /** Reports each step and evaluation. */
     public Trainer listening(Listener l) {
         this.listener = l;
+        return this;
+    }
+
+    /** Stops after the first evaluation that satisfies {@code condition} (for example a metric below a target). */
+    public Trainer stoppingWhen(Predicate<Evaluation> condition) {
+        this.done = condition;
         return this;
     }
 
@@ -188,6 +196,9 @@ public final class Trainer {
                     evaluations.add(e);
                     if (listener != null) {
                         listener.onEvaluation(e);
+                    }
+                    if (done != null && done.test(e)) {
+                        break;
                     }
                 }
             }
