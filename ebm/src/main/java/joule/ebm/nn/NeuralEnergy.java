@@ -1,35 +1,56 @@
 package joule.ebm.nn;
 
 import java.util.List;
+import java.util.function.Function;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 
-/** An {@link Energy} {@code E_θ(x) = MLP_θ(x)} from an MLP with one output: {@code [B, D] → [B]}. */
+/**
+ * An {@link Energy} {@code E_θ(x)} computed by a neural module: {@code [B, D] → [B]}, with the
+ * module's parameters as {@code θ}.
+ */
 public final class NeuralEnergy implements Energy, Module {
-    private final MLP mlp;
+    private final Module module;
+    private final Function<Var, Var> forward;
 
-    /** Wraps {@code mlp}, which must have exactly one output. */
+    private NeuralEnergy(Module module, Function<Var, Var> forward) {
+        this.module = module;
+        this.forward = forward;
+    }
+
+    /** {@code E(x) = MLP(x)} squeezed to {@code [B]}; the MLP must have exactly one output. */
     public NeuralEnergy(MLP mlp) {
+        this(mlp, x -> mlp.forward(x).squeeze(-1));
         if (mlp.outFeatures() != 1) {
             throw new IllegalArgumentException("NeuralEnergy: the MLP must have 1 output, got " + mlp.outFeatures());
         }
-        this.mlp = mlp;
     }
 
-    /** The network. */
-    public MLP mlp() {
-        return mlp;
+    /**
+     * The energy of any module: {@code forward} maps {@code x: [B, ...]} to {@code [B]} using the
+     * module's parameters (for example a convolutional network written with {@code Var} ops).
+     */
+    public static NeuralEnergy of(Module module, Function<Var, Var> forward) {
+        return new NeuralEnergy(module, forward);
     }
 
-    /** {@code MLP(x): [B, 1]} squeezed to {@code [B]}. */
+    /** The module whose parameters this energy trains. */
+    public Module module() {
+        return module;
+    }
+
     @Override
     public Var energy(Var x) {
-        return mlp.forward(x).squeeze(-1);
+        Var e = forward.apply(x);
+        if (e.rank() != 1 || e.size(0) != x.size(0)) {
+            throw new IllegalArgumentException("NeuralEnergy: the forward function must map [B, ...] to [B], got "
+                    + joule.tensor.Shapes.format(x.shape()) + " → " + joule.tensor.Shapes.format(e.shape()));
+        }
+        return e;
     }
 
-    /** The MLP's parameters. */
     @Override
     public List<Parameter> parameters() {
-        return mlp.parameters();
+        return module.parameters();
     }
 }

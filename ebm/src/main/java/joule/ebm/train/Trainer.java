@@ -1,5 +1,8 @@
 package joule.ebm.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +11,7 @@ import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
+import joule.ebm.io.Checkpoint;
 import joule.ebm.loss.Loss;
 import joule.ebm.nn.Parameter;
 import joule.ebm.optim.GradClip;
@@ -110,6 +114,8 @@ public final class Trainer {
     private Listener listener;
     private Optimizer adversary;
     private Predicate<Evaluation> done;
+    private Path checkpoint;
+    private Map<String, String> checkpointMetadata;
 
     /** A trainer of {@code loss} by {@code optimizer} (over {@code loss.parameters()}) on {@code data [N, D]}. */
     public Trainer(Loss loss, Optimizer optimizer, Tensor data, Options options) {
@@ -137,6 +143,17 @@ public final class Trainer {
     /** Reports each step and evaluation. */
     public Trainer listening(Listener l) {
         this.listener = l;
+        return this;
+    }
+
+    /**
+     * Saves the trained parameters ({@code optimizer.parameters()}) to {@code file} as safetensors
+     * at every evaluation and after the last step, atomically, with {@code metadata} (for example
+     * the model config); a failed write stops training with an {@link UncheckedIOException}.
+     */
+    public Trainer checkpointing(Path file, Map<String, String> metadata) {
+        this.checkpoint = file;
+        this.checkpointMetadata = Map.copyOf(metadata);
         return this;
     }
 
@@ -191,6 +208,9 @@ public final class Trainer {
                 if (monitored != null) {
                     checkEnergies(step, monitored.energy(batch));
                 }
+                if (checkpoint != null) {
+                    save(step);
+                }
                 if (evaluator != null) {
                     Evaluation e = new Evaluation(step, evaluator.apply(step));
                     evaluations.add(e);
@@ -204,6 +224,17 @@ public final class Trainer {
             }
         }
         return new Result(records, evaluations);
+    }
+
+    private void save(int step) {
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(checkpointMetadata);
+        metadata.put("step", Integer.toString(step));
+        try {
+            Checkpoint.save(checkpoint, optimizer.parameters(), metadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException("training stopped at step " + step + ": can't write the checkpoint "
+                    + checkpoint + ": " + e.getMessage(), e);
+        }
     }
 
     private void check(int step, String what, double v) {

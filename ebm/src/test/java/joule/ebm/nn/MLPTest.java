@@ -131,4 +131,18 @@ class MLPTest {
             assertTrue(e.getMessage().startsWith("parameter layers.0.weight"), e.getMessage());
         }
     }
+
+    @Test
+    void neuralEnergyOfAnyModule() {
+        Linear layer = new Linear("proj", 3, 1, DType.FLOAT64, new RandomStream(4));
+        NeuralEnergy e = NeuralEnergy.of(layer, x -> layer.forward(x).squeeze(-1).square());
+        Tensor x = new RandomStream(5).normal(DType.FLOAT64, 4, 3);
+        Tensor expected = layer.forward(Var.constant(x)).value().squeeze(-1).square();
+        assertArrayEquals(expected.toDoubleArray(), e.energy(x).toDoubleArray());
+        assertEquals(layer.parameters(), e.parameters());
+        NeuralEnergy wrong = NeuralEnergy.of(layer, layer::forward);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> wrong.energy(x));
+        assertTrue(error.getMessage().contains("[4, 3] → [4, 1]"), error.getMessage());
+    }
 }

@@ -1,13 +1,16 @@
 package joule.ebm.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
+import joule.ebm.io.Checkpoint;
 import joule.ebm.loss.ExactScoreMatching;
 import joule.ebm.loss.Loss;
 import joule.ebm.nn.Parameter;
@@ -17,6 +20,7 @@ import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
     /** {@code E(x) = ½ (x − μ)ᵀ Λ (x − μ)} with {@code Λ = A Aᵀ}: learnable mean and precision. */
@@ -70,6 +74,26 @@ class TrainerTest {
             for (int j = 0; j < 2; j++) {
                 assertEquals(i == j ? 1 : 0, identity.get(i, j), 1e-3, "Λ C at " + i + "," + j);
             }
+        }
+    }
+
+    @Test
+    void savesCheckpointsAtEvaluations(@TempDir Path dir) throws Exception {
+        Tensor data = new RandomStream(5).normal(DType.FLOAT64, 300, 2);
+        LearnableGaussian energy = new LearnableGaussian(2);
+        Loss loss = new ExactScoreMatching(energy);
+        Path file = dir.resolve("model.safetensors");
+        new Trainer(loss, new Adam(loss.parameters(), 0.01), data,
+                Trainer.Options.defaults().withSteps(20).withBatchSize(64).withEvalEvery(10))
+                .checkpointing(file, Map.of("model", "learnable-gaussian"))
+                .run();
+        LearnableGaussian restored = new LearnableGaussian(2);
+        Map<String, String> metadata = Checkpoint.load(file, restored.parameters());
+        assertEquals("20", metadata.get("step"));
+        assertEquals("learnable-gaussian", metadata.get("model"));
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(energy.parameters().get(i).value().toDoubleArray(),
+                    restored.parameters().get(i).value().toDoubleArray());
         }
     }
 
