@@ -769,6 +769,11 @@ public final class Tensor {
         return binary(BinaryOp.NE, other);
     }
 
+    /** 1 where {@code this != c}, else 0. */
+    public Tensor ne(double c) {
+        return ne(scalarLike(c));
+    }
+
     /** 1 where {@code this < other}, else 0. */
     public Tensor lt(Tensor other) {
         return binary(BinaryOp.LT, other);
@@ -784,6 +789,11 @@ public final class Tensor {
         return binary(BinaryOp.LE, other);
     }
 
+    /** 1 where {@code this <= c}, else 0. */
+    public Tensor le(double c) {
+        return le(scalarLike(c));
+    }
+
     /** 1 where {@code this > other}, else 0. */
     public Tensor gt(Tensor other) {
         return binary(BinaryOp.GT, other);
@@ -797,6 +807,11 @@ public final class Tensor {
     /** 1 where {@code this >= other}, else 0. */
     public Tensor ge(Tensor other) {
         return binary(BinaryOp.GE, other);
+    }
+
+    /** 1 where {@code this >= c}, else 0. */
+    public Tensor ge(double c) {
+        return ge(scalarLike(c));
     }
 
     /** {@code cond ≠ 0 ? a : b} elementwise over the broadcast of the three; all of one dtype and device. */
