@@ -5,8 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The small part of JSON that safetensors headers and config files need: parse an object, quote a string. */
-final class Json {
+/**
+ * The small part of JSON that safetensors headers and config files need: parse an object, write
+ * a value, quote a string.
+ */
+public final class Json {
     private final String s;
     private int at;
 
@@ -15,7 +18,7 @@ final class Json {
     }
 
     /** Parses a JSON object; values become String, Long, Double, Boolean, null, List or Map. */
-    static Map<String, Object> parseObject(String text) {
+    public static Map<String, Object> parseObject(String text) {
         Json p = new Json(text);
         p.skip();
         if (p.peek() != '{') {
@@ -30,8 +33,61 @@ final class Json {
         return m;
     }
 
+    /**
+     * {@code value} as JSON: a {@link Map} (keys as strings, in the map's order), a {@link List} or
+     * {@code double[]}, a {@link String}, a {@link Number} (non-finite ones as {@code null}), a
+     * {@link Boolean} or null. With {@code indent > 0}, maps nested less than {@code levels} deep are
+     * written one entry per line, indented by {@code indent} spaces per level; everything else on one line.
+     */
+    public static String write(Object value, int indent, int levels) {
+        StringBuilder b = new StringBuilder();
+        write(b, value, indent, levels, 0);
+        return b.toString();
+    }
+
+    private static void write(StringBuilder b, Object value, int indent, int levels, int depth) {
+        switch (value) {
+            case null -> b.append("null");
+            case String s -> b.append(quote(s));
+            case Double d when !Double.isFinite(d) -> b.append("null");
+            case Float f when !Float.isFinite(f) -> b.append("null");
+            case Number n -> b.append(n);
+            case Boolean bool -> b.append(bool);
+            case double[] a -> {
+                b.append('[');
+                for (int i = 0; i < a.length; i++) {
+                    b.append(i > 0 ? ", " : "");
+                    write(b, a[i], indent, levels, depth + 1);
+                }
+                b.append(']');
+            }
+            case List<?> l -> {
+                b.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    b.append(i > 0 ? ", " : "");
+                    write(b, l.get(i), indent, levels, depth + 1);
+                }
+                b.append(']');
+            }
+            case Map<?, ?> m -> {
+                boolean lines = indent > 0 && depth < levels && !m.isEmpty();
+                String pad = " ".repeat(indent * (depth + 1));
+                b.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    b.append(first ? "" : ",").append(lines ? "\n" + pad : first ? "" : " ");
+                    b.append(quote(String.valueOf(e.getKey()))).append(": ");
+                    write(b, e.getValue(), indent, levels, depth + 1);
+                    first = false;
+                }
+                b.append(lines ? "\n" + " ".repeat(indent * depth) : "").append('}');
+            }
+            default -> throw new IllegalArgumentException("Json.write: can't write a " + value.getClass().getName());
+        }
+    }
+
     /** {@code value} as a JSON string literal. */
-    static String quote(String value) {
+    public static String quote(String value) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : value.toCharArray()) {
             switch (c) {

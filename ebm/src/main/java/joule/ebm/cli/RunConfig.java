@@ -1,0 +1,416 @@
+package joule.ebm.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import joule.ebm.io.Json;
+import joule.ebm.loss.GaussianNoise;
+import joule.ebm.nn.Activation;
+import joule.ebm.sample.Hmc;
+import joule.ebm.sample.Mala;
+import joule.ebm.sample.RandomWalkMetropolis;
+import joule.ebm.sample.Sampler;
+import joule.ebm.sample.UnadjustedLangevin;
+import joule.tensor.DType;
+import joule.tensor.Device;
+import joule.tensor.Tensor;
+
+/**
+ * The resolved settings of a training run: what {@code config.json} and the checkpoint's metadata
+ * (under {@code "config"}) hold, and what {@code joule sample} and {@code joule eval} rebuild the
+ * model from. Each part checks its values when built and throws a {@link CliException} naming the
+ * option. Seeds derive from {@code training.seed}: the weights use it, the training data
+ * {@code seed + 1}, held-out data {@code seed + 2}, batches and loss noise {@code seed + 3},
+ * evaluation chains {@code seed + 4}, the FCE flow {@code seed + 5}.
+ */
+record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec sampler, TrainingSpec training,
+                 StartSpec start) {
+
+    /** The training objectives of {@code --loss}. */
+    enum LossKind { SSM, SSM_VR, ESM, DSM, NCSN, CD, PCD, NCE, FCE }
+
+    /** The samplers of {@code --sampler}, with their default step size and step count. */
+    enum SamplerKind {
+        ULA(0.003, 600), MALA(0.003, 600), HMC(0.03, 100), MH(0.1, 1000), ANNEALED(5e-6, 100);
+
+        final double defaultStepSize;
+        final int defaultSteps;
+
+        SamplerKind(double defaultStepSize, int defaultSteps) {
+            this.defaultStepSize = defaultStepSize;
+            this.defaultSteps = defaultSteps;
+        }
+
+        /** Annealed Langevin for NCSN, else ULA. */
+        static SamplerKind defaultFor(LossKind loss) {
+            return loss == LossKind.NCSN ? ANNEALED : ULA;
+        }
+    }
+
+    /** Leapfrog steps per HMC proposal unless {@code --leapfrog} says otherwise. */
+    static final int DEFAULT_LEAPFROG = 10;
+
+    /** Checks that the parts fit together. */
+    RunConfig {
+        if (sampler.kind() == SamplerKind.ANNEALED && loss.kind() != LossKind.NCSN) {
+            throw new CliException("--sampler annealed needs a noise-conditional model (--loss ncsn), this one is "
+                    + Names.of(loss.kind()));
+        }
+        if (loss.kind() == LossKind.FCE && model.dim() < 2) {
+            throw new CliException("--loss fce needs data of dimension ≥ 2 (its flow splits the coordinates), got "
+                    + model.dim());
+        }
+        if ((loss.kind() == LossKind.NCSN) != (model.noiseLevels().length > 0)) {
+            throw new CliException("config: noise levels must be given for ncsn models and only for them");
+        }
+        if (start.mean().length != model.dim() || start.std().length != model.dim()) {
+            throw new CliException("config: the chains' start has dimension " + start.mean().length + ", the model "
+                    + model.dim());
+        }
+    }
+
+    /**
+     * The data: {@code dataset} is a toy set's name, {@code fashion-mnist} or {@code csv} (then
+     * {@code file} is the CSV file's absolute path); {@code trainSize} training points.
+     */
+    record DataSpec(String dataset, String file, int trainSize) {
+        DataSpec {
+            if (trainSize < 2) {
+                throw new CliException("--train-size must be ≥ 2, got " + trainSize);
+            }
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("dataset", dataset);
+            m.put("file", file);
+            m.put("train_size", trainSize);
+            return m;
+        }
+    }
+
+    /**
+     * The network: {@code dim → hidden… → 1} with {@code activation}; for NCSN the noise levels
+     * {@code σ_1 > … > σ_L} it is conditioned on (empty otherwise).
+     */
+    record ModelSpec(int dim, List<Integer> hidden, Activation activation, double[] noiseLevels) {
+        ModelSpec {
+            hidden = List.copyOf(hidden);
+            if (dim < 1) {
+                throw new CliException("config: the data dimension must be ≥ 1, got " + dim);
+            }
+            if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
+                throw new CliException("--hidden must list one or more layer sizes ≥ 1, got " + hidden);
+            }
+        }
+
+        /** Levels from {@code sigmaMax} down to {@code sigmaMin}, geometric. */
+        static double[] levels(double sigmaMax, double sigmaMin, int count) {
+            if (!(sigmaMin > 0) || !(sigmaMax > sigmaMin) || !Double.isFinite(sigmaMax) || count < 2) {
+                throw new CliException("--sigma-max, --sigma-min and --levels need σ_max > σ_min > 0 and at least 2 "
+                        + "levels, got " + sigmaMax + ", " + sigmaMin + ", " + count);
+            }
+            double[] s = new double[count];
+            for (int i = 0; i < count; i++) {
+                s[i] = sigmaMax * Math.pow(sigmaMin / sigmaMax, (double) i / (count - 1));
+            }
+            return s;
+        }
+
+        int[] hiddenSizes() {
+            return hidden.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        boolean noiseConditional() {
+            return noiseLevels.length > 0;
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("dim", dim);
+            m.put("hidden", hidden);
+            m.put("activation", Names.of(activation));
+            if (noiseConditional()) {
+                m.put("noise_levels", noiseLevels);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * The loss and its own settings: {@code sigma} is DSM's noise level; {@code chainSteps} and
+     * {@code chainStepSize} are the sampler steps per training step of CD and PCD.
+     */
+    record LossSpec(LossKind kind, double sigma, int chainSteps, double chainStepSize) {
+        static final double DEFAULT_SIGMA = 0.1;
+        static final int DEFAULT_CHAIN_STEPS = 20;
+        static final double DEFAULT_CHAIN_STEP_SIZE = 0.01;
+
+        LossSpec {
+            if (!(sigma > 0) || !Double.isFinite(sigma)) {
+                throw new CliException("--sigma must be positive, got " + sigma);
+            }
+            if (chainSteps < 1) {
+                throw new CliException("--chain-steps must be ≥ 1, got " + chainSteps);
+            }
+            if (!(chainStepSize > 0) || !Double.isFinite(chainStepSize)) {
+                throw new CliException("--chain-step-size must be positive, got " + chainStepSize);
+            }
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", Names.of(kind));
+            if (kind == LossKind.DSM) {
+                m.put("sigma", sigma);
+            }
+            if (kind == LossKind.CD || kind == LossKind.PCD) {
+                m.put("chain_steps", chainSteps);
+                m.put("chain_step_size", chainStepSize);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * How model samples are drawn: the sampler, its step size (ULA/MALA {@code η}, HMC {@code h},
+     * MH {@code τ}, annealed Langevin's base {@code η}), its steps (per level for annealed
+     * Langevin) and HMC's leapfrog steps.
+     */
+    record SamplerSpec(SamplerKind kind, double stepSize, int steps, int leapfrog) {
+        SamplerSpec {
+            if (!(stepSize > 0) || !Double.isFinite(stepSize)) {
+                throw new CliException("--step-size must be positive, got " + stepSize);
+            }
+            if (steps < 1) {
+                throw new CliException("--sampler-steps must be ≥ 1, got " + steps);
+            }
+            if (leapfrog < 1) {
+                throw new CliException("--leapfrog must be ≥ 1, got " + leapfrog);
+            }
+        }
+
+        /** The defaults of {@code kind}. */
+        static SamplerSpec defaults(SamplerKind kind) {
+            return new SamplerSpec(kind, kind.defaultStepSize, kind.defaultSteps, DEFAULT_LEAPFROG);
+        }
+
+        /** The MCMC sampler (not for {@link SamplerKind#ANNEALED}, which {@link Model} runs itself). */
+        Sampler sampler() {
+            return switch (kind) {
+                case ULA -> new UnadjustedLangevin(stepSize);
+                case MALA -> new Mala(stepSize);
+                case HMC -> new Hmc(stepSize, leapfrog);
+                case MH -> new RandomWalkMetropolis(stepSize);
+                case ANNEALED -> throw new IllegalStateException("annealed Langevin is run by Model.sample");
+            };
+        }
+
+        /** For messages: {@code ula (step 0.003, 600 steps)}. */
+        String describe() {
+            return Names.of(kind) + " (step " + stepSize + ", " + steps + (kind == SamplerKind.ANNEALED ? " steps per level"
+                    : " steps") + (kind == SamplerKind.HMC ? ", " + leapfrog + " leapfrog steps" : "") + ")";
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", Names.of(kind));
+            m.put("step_size", stepSize);
+            m.put("steps", steps);
+            if (kind == SamplerKind.HMC) {
+                m.put("leapfrog", leapfrog);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * The optimisation: Adam with {@code learningRate}; evaluations every {@code evalEvery} steps
+     * (and after the last) from {@code evalSamples} chains; a metrics line every {@code logEvery} steps.
+     */
+    record TrainingSpec(int steps, int batchSize, double learningRate, long seed, Device device, int evalEvery,
+                        int evalSamples, int logEvery) {
+        TrainingSpec {
+            if (steps < 1) {
+                throw new CliException("--steps must be ≥ 1, got " + steps);
+            }
+            if (batchSize < 1) {
+                throw new CliException("--batch-size must be ≥ 1, got " + batchSize);
+            }
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new CliException("--lr must be positive, got " + learningRate);
+            }
+            if (evalEvery < 0) {
+                throw new CliException("--eval-every must be ≥ 0, got " + evalEvery);
+            }
+            if (evalSamples < 2) {
+                throw new CliException("--eval-samples must be ≥ 2, got " + evalSamples);
+            }
+            if (logEvery < 1) {
+                throw new CliException("--log-every must be ≥ 1, got " + logEvery);
+            }
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("steps", steps);
+            m.put("batch_size", batchSize);
+            m.put("learning_rate", learningRate);
+            m.put("seed", seed);
+            m.put("device", device.toString());
+            m.put("eval_every", evalEvery);
+            m.put("eval_samples", evalSamples);
+            m.put("log_every", logEvery);
+            return m;
+        }
+    }
+
+    /** Where sampler chains start: {@code N(mean, diag(std²))}, the Gaussian fitted to the training data. */
+    record StartSpec(double[] mean, double[] std) {
+        /** The data's mean and per-coordinate standard deviation (at least 1e-6), as {@link GaussianNoise#fit} with scale 1. */
+        static StartSpec fit(Tensor data) {
+            Tensor mean = data.mean(0);
+            Tensor std = data.sub(mean).square().mean(0).sqrt().maximum(data.scalarLike(1e-6));
+            return new StartSpec(mean.toDoubleArray(), std.toDoubleArray());
+        }
+
+        GaussianNoise gaussian(DType dtype, Device device) {
+            return new GaussianNoise(Tensor.of(dtype, mean).to(device), Tensor.of(dtype, std).to(device));
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mean", mean);
+            m.put("std", std);
+            return m;
+        }
+    }
+
+    /** This config with another sampler (checked against the model). */
+    RunConfig withSampler(SamplerSpec s) {
+        return new RunConfig(data, model, loss, s, training, start);
+    }
+
+    /** The config as pretty-printed JSON. */
+    String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", data.json());
+        m.put("model", model.json());
+        m.put("loss", loss.json());
+        m.put("sampler", sampler.json());
+        m.put("training", training.json());
+        m.put("start", start.json());
+        return Json.write(m, 2, 1);
+    }
+
+    /** The config in {@code json}, as {@link #toJson} writes it; errors name the missing or bad field. */
+    static RunConfig fromJson(String json) {
+        Map<String, Object> root;
+        try {
+            root = Json.parseObject(json);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("config is not valid JSON: " + e.getMessage());
+        }
+        Fields r = new Fields("", root);
+        Fields d = r.object("data");
+        Fields m = r.object("model");
+        Fields l = r.object("loss");
+        Fields s = r.object("sampler");
+        Fields t = r.object("training");
+        Fields st = r.object("start");
+        LossKind lossKind = Names.parse(LossKind.class, "loss", l.string("name"));
+        SamplerKind samplerKind = Names.parse(SamplerKind.class, "sampler", s.string("kind"));
+        return new RunConfig(
+                new DataSpec(d.string("dataset"), d.optionalString("file"), d.integer("train_size")),
+                new ModelSpec(m.integer("dim"), m.integers("hidden"),
+                        Names.parse(Activation.class, "activation", m.string("activation")),
+                        lossKind == LossKind.NCSN ? m.numbers("noise_levels") : new double[0]),
+                new LossSpec(lossKind, l.has("sigma") ? l.number("sigma") : LossSpec.DEFAULT_SIGMA,
+                        l.has("chain_steps") ? l.integer("chain_steps") : LossSpec.DEFAULT_CHAIN_STEPS,
+                        l.has("chain_step_size") ? l.number("chain_step_size") : LossSpec.DEFAULT_CHAIN_STEP_SIZE),
+                new SamplerSpec(samplerKind, s.number("step_size"), s.integer("steps"),
+                        s.has("leapfrog") ? s.integer("leapfrog") : DEFAULT_LEAPFROG),
+                new TrainingSpec(t.integer("steps"), t.integer("batch_size"), t.number("learning_rate"),
+                        t.longInteger("seed"), Names.parse(Device.class, "device", t.string("device")),
+                        t.integer("eval_every"), t.integer("eval_samples"), t.integer("log_every")),
+                new StartSpec(st.numbers("mean"), st.numbers("std")));
+    }
+
+    /** Typed access to a parsed JSON object; errors name the field's path. */
+    private record Fields(String path, Map<String, Object> map) {
+        boolean has(String key) {
+            return map.get(key) != null;
+        }
+
+        Object get(String key) {
+            if (!map.containsKey(key)) {
+                throw new CliException("config has no field '" + path + key + "'");
+            }
+            return map.get(key);
+        }
+
+        @SuppressWarnings("unchecked")
+        Fields object(String key) {
+            if (!(get(key) instanceof Map<?, ?> m)) {
+                throw bad(key, "an object");
+            }
+            return new Fields(path + key + ".", (Map<String, Object>) m);
+        }
+
+        String string(String key) {
+            if (!(get(key) instanceof String s)) {
+                throw bad(key, "a string");
+            }
+            return s;
+        }
+
+        String optionalString(String key) {
+            return has(key) ? string(key) : null;
+        }
+
+        double number(String key) {
+            if (!(get(key) instanceof Number n)) {
+                throw bad(key, "a number");
+            }
+            return n.doubleValue();
+        }
+
+        long longInteger(String key) {
+            if (!(get(key) instanceof Long n)) {
+                throw bad(key, "an integer");
+            }
+            return n;
+        }
+
+        int integer(String key) {
+            long n = longInteger(key);
+            if (n != (int) n) {
+                throw bad(key, "an integer");
+            }
+            return (int) n;
+        }
+
+        double[] numbers(String key) {
+            if (!(get(key) instanceof List<?> list) || !list.stream().allMatch(Number.class::isInstance)) {
+                throw bad(key, "a list of numbers");
+            }
+            return list.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+        }
+
+        List<Integer> integers(String key) {
+            List<Integer> out = new ArrayList<>();
+            for (double v : numbers(key)) {
+                if (v != (int) v) {
+                    throw bad(key, "a list of integers");
+                }
+                out.add((int) v);
+            }
+            return out;
+        }
+
+        private CliException bad(String key, String expected) {
+            return new CliException("config field '" + path + key + "' should be " + expected + ", got " + map.get(key));
+        }
+    }
+}
