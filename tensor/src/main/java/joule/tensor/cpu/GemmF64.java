@@ -1,43 +1,50 @@
 package joule.tensor.cpu;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float64 matrix multiply on the Vector API, in the GotoBLAS way. For each panel of at most {@link #NC}
- * columns and each block of at most {@link #KC} steps of the sum (blocks taken in order), the panel of B is
- * packed into slivers 3 vectors wide; each task packs a block of rows of A into slivers of {@link #MR} rows
- * and runs the 8×3-vector register-blocked micro-kernel over its part of the panel. Operands are read
- * through their strides only while packing, so transposed views cost nothing extra.
+ * Float64 matrix multiply on the Vector API, GotoBLAS style.
  *
- * <p>Every element of C is the same chain of fused multiply-adds (one per block, then one add per block) whatever
- * task computes it, and the tasks depend only on the sizes, so results do not depend on the thread count.
+ * <p>B is packed a panel at a time into slivers of {@link #NW} columns (2 vectors) by all k rows, cut into
+ * blocks of at most {@link #KC} steps of the sum. Each task takes up to {@link #MC} rows of C; for each block it
+ * packs its rows of A into slivers of {@link #MR} rows and runs the register-blocked micro-kernel over the
+ * 8×2-vector tiles. Operands are read through their strides only while packing, so transposed views need no
+ * copy. Products too small to gain from packing, or of at most MR/2 rows, run unpacked.
+ *
+ * <p>Each element of C is one chain of fused multiply-adds in p order whichever task computes it, and the tasks
+ * depend only on the sizes, so the result is the same on any number of threads. Packing buffers are kept per
+ * thread: B's grows to at most about {@link #PACKED_B_MAX} elements per calling thread.
  */
 public final class GemmF64 {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Rows of a micro-tile. */
     static final int MR = 8;
-    /** Columns of a micro-tile: 3 vectors. */
-    static final int NW = 3 * L;
+    /** Columns of a micro-tile: 2 vectors. */
+    static final int NW = 2 * L;
     /** Most steps of the sum per packed block. */
-    static final int KC = 128;
+    static final int KC = 256;
     /** Most rows of A per task (a multiple of MR). */
     static final int MC = 128;
-    /** Most columns of B per packed panel (a multiple of NW). */
-    static final int NC = 1024 / NW * NW;
+    /** Most elements of B packed at once: columns are taken in panels of at most this many over k rows. */
+    static final int PACKED_B_MAX = 1 << 21;
     /** Tasks a product is cut into when it is worth running in parallel. */
-    static final int TASKS = 8;
-    /** Products of fewer multiply-adds than this run as a plain vector loop, without packing. */
-    private static final long SMALL = 32_768;
-    /** Blocks of fewer multiply-adds than this run on the calling thread. */
-    private static final long PARALLEL = 1 << 19;
+    static final int TASKS = 4;
+    /** With B's rows contiguous, products of fewer multiply-adds than this (or of at most MR/2 rows) run unpacked. */
+    private static final long SMALL = 1 << 14;
+    /** Products of fewer multiply-adds than this run on the calling thread. */
+    private static final long PARALLEL = 3 << 23;
 
-    private static final ThreadLocal<double[]> PACKED_A = ThreadLocal.withInitial(() -> new double[MC * KC]);
-    private static final ThreadLocal<double[]> PACKED_B = ThreadLocal.withInitial(() -> new double[0]);
+    /** Per thread: a block of A packed, then room for one tile of C (see {@link #edge}). */
+    private static final ThreadLocal<double[]> PACKED_A = ThreadLocal.withInitial(() -> new double[MC * KC + MR * NW]);
+    private static final double[] NONE = {};
+    /** Per calling thread: the packed panel of B, grown as needed. */
+    private static final ThreadLocal<double[]> PACKED_B = ThreadLocal.withInitial(() -> NONE);
 
     private GemmF64() {
     }
@@ -49,12 +56,11 @@ public final class GemmF64 {
      */
     public static void multiply(int m, int n, int k, double[] a, int ao, int ars, int acs,
                                 double[] b, int bo, int brs, int bcs, double[] c, int co, int ldc) {
-        if ((long) m * n * k < SMALL) {
-            direct(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc);
+        if (bcs == 1 && (m <= MR / 2 || (long) m * n * k < SMALL)) {
+            direct(m, n, k, a, ao, ars, acs, b, bo, brs, c, co, ldc);
             return;
         }
-        long block = (long) m * Math.min(n, NC) * Math.min(k, KC);
-        packed(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc, block < PARALLEL ? 1 : TASKS);
+        packed(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc, (long) m * n * k < PARALLEL ? 1 : TASKS);
     }
 
     /**
@@ -72,57 +78,177 @@ public final class GemmF64 {
             }
             return;
         }
-        int kb = ceilDiv(k, ceilDiv(k, KC));
-        int mb = Math.clamp(ceilDiv(ceilDiv(m, tasks), MR) * MR, MR, MC);
-        int rowTasks = ceilDiv(m, mb);
-        double[] bp = packedB(kb * Math.min(ceilDiv(n, NW) * NW, NC));
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int slivers = ceilDiv(nc, NW);
-            int groups = Math.clamp(ceilDiv(tasks, rowTasks), 1, slivers);
-            for (int pc = 0; pc < k; pc += kb) {
-                int kc = Math.min(kb, k - pc);
-                int bo1 = bo + pc * brs + jc * bcs;
-                run(tasks > 1, slivers, s -> packB(kc, nc, s, b, bo1, brs, bcs, bp));
-                int ao1 = ao + pc * acs;
+        boolean parallel = tasks > 1;
+        int kb = Math.ceilDiv(k, Math.ceilDiv(k, KC));
+        int mb = Math.clamp(Math.ceilDiv(Math.ceilDiv(m, tasks), MR) * MR, MR, MC);
+        int rowTasks = Math.ceilDiv(m, mb);
+        int width = Math.clamp(PACKED_B_MAX / ((long) k * NW), 1, Math.ceilDiv(n, NW)) * NW;
+        // taken out of PACKED_B while in use: a product started on this thread meanwhile gets its own buffer
+        double[] bp = PACKED_B.get();
+        PACKED_B.set(NONE);
+        if (bp.length < k * width) {
+            bp = new double[k * width];
+        }
+        try {
+            for (int jc = 0; jc < n; jc += width) {
+                int nc = Math.min(width, n - jc);
+                int slivers = Math.ceilDiv(nc, NW);
+                int groups = Math.clamp(Math.ceilDiv(tasks, rowTasks), 1, slivers);
+                Panel panel = new Panel(k, kb, nc, b, bo + jc * bcs, brs, bcs, bp);
                 int co1 = co + jc;
-                boolean add = pc > 0;
-                run(tasks > 1, rowTasks * groups, t -> {
+                run(parallel, rowTasks * groups, t -> {
                     int i0 = t / groups * mb;
-                    int mc = Math.min(mb, m - i0);
-                    double[] ap = PACKED_A.get();
-                    packA(mc, kc, a, ao1 + i0 * ars, ars, acs, ap);
                     int g = t % groups;
-                    for (int s = g * slivers / groups; s < (g + 1) * slivers / groups; s++) {
-                        int cols = Math.min(NW, nc - s * NW);
-                        for (int r = 0; r < mc; r += MR) {
-                            kernel(kc, ap, r * kc, bp, s * kc * NW, c, co1 + (i0 + r) * ldc + s * NW, ldc,
-                                    Math.min(MR, mc - r), cols, add);
-                        }
-                    }
+                    rowBlock(Math.min(mb, m - i0), t, g * slivers / groups, (g + 1) * slivers / groups, panel,
+                            a, ao + i0 * ars, ars, acs, c, co1 + i0 * ldc, ldc);
                 });
+            }
+        } finally {
+            PACKED_B.set(bp);
+        }
+    }
+
+    /**
+     * Rows {@code [0, mc)} of C (from {@code co}) times slivers {@code [s0, s1)} of the panel: for each block of
+     * the sum in order, packs that block of A and runs the micro-kernel over the tiles. Task {@code t} starts at
+     * its own sliver so that tasks running together pack different slivers of B.
+     */
+    private static void rowBlock(int mc, int t, int s0, int s1, Panel panel, double[] a, int ao, int ars, int acs,
+                                 double[] c, int co, int ldc) {
+        double[] ap = PACKED_A.get();
+        double[] bp = panel.packed;
+        int k = panel.k;
+        int kb = panel.kb;
+        int count = s1 - s0;
+        for (int pc = 0; pc < k; pc += kb) {
+            int kc = Math.min(kb, k - pc);
+            packA(mc, kc, a, ao + pc * acs, ars, acs, ap);
+            for (int i = 0; i < count; i++) {
+                int s = s0 + (i + t) % count;
+                panel.ensurePacked(s);
+                int bi = panel.offset(pc, kc, s);
+                int cols = Math.min(NW, panel.nc - s * NW);
+                for (int r = 0; r < mc; r += MR) {
+                    int ci = co + r * ldc + s * NW;
+                    if (r + MR <= mc && cols == NW) {
+                        kernel(kc, ap, r * kc, bp, bi, c, ci, ldc, pc > 0);
+                    } else {
+                        edge(kc, ap, r * kc, bp, bi, c, ci, ldc, Math.min(MR, mc - r), cols, pc > 0);
+                    }
+                }
             }
         }
     }
 
-    /** Row by row: {@code C[i,:] = fma(A[i,p], B[p,:], C[i,:])} for p in order, from zero. */
+    /**
+     * A panel of B (k × nc) packed on demand, one sliver of NW columns at a time, by whichever task needs it first.
+     * The block of the sum at {@code pc} (of {@code kc} steps) starts at {@code pc*slivers*NW}, sliver {@code s} at
+     * {@code s*kc*NW} within it, element (p, q) at {@code p*NW + q}; columns past {@code nc} are zero.
+     */
+    private static final class Panel {
+        private static final int TODO = 0;
+        private static final int PACKING = 1;
+        private static final int DONE = 2;
+        final int k;
+        final int kb;
+        final int nc;
+        final double[] packed;
+        private final double[] b;
+        private final int bo;
+        private final int brs;
+        private final int bcs;
+        private final AtomicIntegerArray state;
+
+        Panel(int k, int kb, int nc, double[] b, int bo, int brs, int bcs, double[] packed) {
+            this.k = k;
+            this.kb = kb;
+            this.nc = nc;
+            this.b = b;
+            this.bo = bo;
+            this.brs = brs;
+            this.bcs = bcs;
+            this.packed = packed;
+            this.state = new AtomicIntegerArray(Math.ceilDiv(nc, NW));
+        }
+
+        int offset(int pc, int kc, int s) {
+            return (pc * state.length() + s * kc) * NW;
+        }
+
+        /** Returns once sliver {@code s} is packed: packs it, or waits for the task packing it. */
+        void ensurePacked(int s) {
+            if (state.get(s) == DONE) {
+                return;
+            }
+            if (state.compareAndSet(s, TODO, PACKING)) {
+                pack(s);
+                state.set(s, DONE);
+                return;
+            }
+            while (state.get(s) != DONE) {
+                Thread.onSpinWait();
+            }
+        }
+
+        private void pack(int s) {
+            int j0 = s * NW;
+            int cols = Math.min(NW, nc - j0);
+            for (int pc = 0; pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc);
+                int d = offset(pc, kc, s);
+                for (int p = 0; p < kc; p++) {
+                    int src = bo + (pc + p) * brs + j0 * bcs;
+                    int dst = d + p * NW;
+                    if (bcs == 1 && cols == NW) {
+                        for (int q = 0; q < NW; q += L) {
+                            DoubleVector.fromArray(S, b, src + q).intoArray(packed, dst + q);
+                        }
+                    } else {
+                        for (int q = 0; q < NW; q++) {
+                            packed[dst + q] = q < cols ? b[src + q * bcs] : 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Without packing, for B's rows contiguous ({@code bcs = 1}): a row of C at a time, four vectors of columns in
+     * registers; each element the same chain of fused multiply-adds in p order as in the packed path.
+     */
     private static void direct(int m, int n, int k, double[] a, int ao, int ars, int acs,
-                               double[] b, int bo, int brs, int bcs, double[] c, int co, int ldc) {
-        int nv = bcs == 1 ? S.loopBound(n) : 0;
+                               double[] b, int bo, int brs, double[] c, int co, int ldc) {
         for (int i = 0; i < m; i++) {
+            int ai = ao + i * ars;
             int ci = co + i * ldc;
-            Arrays.fill(c, ci, ci + n, 0);
-            for (int p = 0; p < k; p++) {
-                double x = a[ao + i * ars + p * acs];
-                DoubleVector xv = DoubleVector.broadcast(S, x);
-                int bi = bo + p * brs;
-                int j = 0;
-                for (; j < nv; j += L) {
-                    DoubleVector.fromArray(S, b, bi + j).fma(xv, DoubleVector.fromArray(S, c, ci + j)).intoArray(c, ci + j);
+            int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) {
+                DoubleVector c0 = DoubleVector.zero(S);
+                DoubleVector c1 = c0;
+                DoubleVector c2 = c0;
+                DoubleVector c3 = c0;
+                for (int p = 0; p < k; p++) {
+                    DoubleVector x = DoubleVector.broadcast(S, a[ai + p * acs]);
+                    int bi = bo + p * brs + j;
+                    c0 = DoubleVector.fromArray(S, b, bi).fma(x, c0);
+                    c1 = DoubleVector.fromArray(S, b, bi + L).fma(x, c1);
+                    c2 = DoubleVector.fromArray(S, b, bi + 2 * L).fma(x, c2);
+                    c3 = DoubleVector.fromArray(S, b, bi + 3 * L).fma(x, c3);
                 }
-                for (; j < n; j++) {
-                    c[ci + j] = Math.fma(x, b[bi + j * bcs], c[ci + j]);
+                c0.intoArray(c, ci + j);
+                c1.intoArray(c, ci + j + L);
+                c2.intoArray(c, ci + j + 2 * L);
+                c3.intoArray(c, ci + j + 3 * L);
+            }
+            for (; j < n; j += L) {
+                VectorMask<Double> valid = S.indexInRange(j, n);
+                DoubleVector c0 = DoubleVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    DoubleVector x = DoubleVector.broadcast(S, a[ai + p * acs]);
+                    c0 = DoubleVector.fromArray(S, b, bo + p * brs + j, valid).fma(x, c0);
                 }
+                c0.intoArray(c, ci + j, valid);
             }
         }
     }
@@ -137,153 +263,145 @@ public final class GemmF64 {
         }
     }
 
-    /** Packs rows {@code [0, mc)} of the block into slivers of MR rows, element (r, p) at {@code r0*kc + p*MR + r}, zero-padded. */
+    /** Packs rows {@code [0, mc)} of A into slivers of MR rows: element (r0 + r, p) at {@code r0*kc + p*MR + r}. */
     private static void packA(int mc, int kc, double[] a, int ao, int ars, int acs, double[] ap) {
         for (int r0 = 0; r0 < mc; r0 += MR) {
+            int rows = Math.min(MR, mc - r0);
+            int src = ao + r0 * ars;
             int d = r0 * kc;
-            for (int r = 0; r < MR; r++) {
-                if (r0 + r < mc) {
-                    int src = ao + (r0 + r) * ars;
-                    for (int p = 0; p < kc; p++) {
-                        ap[d + p * MR + r] = a[src + p * acs];
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * acs;
+                int o = d + p * MR;
+                if (rows == MR) {
+                    for (int r = 0; r < MR; r++) {
+                        ap[o + r] = a[s + r * ars];
                     }
                 } else {
-                    for (int p = 0; p < kc; p++) {
-                        ap[d + p * MR + r] = 0;
+                    for (int r = 0; r < MR; r++) {
+                        ap[o + r] = r < rows ? a[s + r * ars] : 0;
                     }
                 }
-            }
-        }
-    }
-
-    /** Packs column sliver {@code s} of the panel, element (p, q) at {@code s*kc*NW + p*NW + q}, zero-padded. */
-    private static void packB(int kc, int nc, int s, double[] b, int bo, int brs, int bcs, double[] bp) {
-        int j0 = s * NW;
-        int cols = Math.min(NW, nc - j0);
-        int d = s * kc * NW;
-        if (bcs == 1 && cols == NW) {
-            for (int p = 0; p < kc; p++) {
-                int src = bo + p * brs + j0;
-                for (int q = 0; q < NW; q += L) {
-                    DoubleVector.fromArray(S, b, src + q).intoArray(bp, d + p * NW + q);
-                }
-            }
-            return;
-        }
-        for (int p = 0; p < kc; p++) {
-            int src = bo + p * brs + j0 * bcs;
-            for (int q = 0; q < NW; q++) {
-                bp[d + p * NW + q] = q < cols ? b[src + q * bcs] : 0;
             }
         }
     }
 
     /**
-     * The micro-kernel: a 8×NW tile of C, 8·3 vector accumulators in registers; per step of the sum, 3 vectors
-     * of B and a broadcast per row of A. Writes (or, if {@code add}, adds to) the top-left rows×cols of the tile.
+     * The micro-kernel on a full MR×NW tile of C at {@code ci}: 16 vector accumulators, loaded from the tile if
+     * {@code add} (else zero), take per step of the sum one fma with each of the 2 vectors of the B sliver and a
+     * broadcast of each row's A element, then are stored back. Accumulators, B vectors and broadcasts together fit
+     * the 32 vector registers of AVX-512 (16 + 2 + 8), so C2 keeps them all in registers; a larger tile spills.
      */
     private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] c, int ci, int ldc,
-                               int rows, int cols, boolean add) {
-        DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S), c02 = DoubleVector.zero(S);
-        DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S), c12 = DoubleVector.zero(S);
-        DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S), c22 = DoubleVector.zero(S);
-        DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S), c32 = DoubleVector.zero(S);
-        DoubleVector c40 = DoubleVector.zero(S), c41 = DoubleVector.zero(S), c42 = DoubleVector.zero(S);
-        DoubleVector c50 = DoubleVector.zero(S), c51 = DoubleVector.zero(S), c52 = DoubleVector.zero(S);
-        DoubleVector c60 = DoubleVector.zero(S), c61 = DoubleVector.zero(S), c62 = DoubleVector.zero(S);
-        DoubleVector c70 = DoubleVector.zero(S), c71 = DoubleVector.zero(S), c72 = DoubleVector.zero(S);
+                               boolean add) {
+        DoubleVector c00, c01;
+        DoubleVector c10, c11;
+        DoubleVector c20, c21;
+        DoubleVector c30, c31;
+        DoubleVector c40, c41;
+        DoubleVector c50, c51;
+        DoubleVector c60, c61;
+        DoubleVector c70, c71;
+        if (add) {
+            c00 = DoubleVector.fromArray(S, c, ci);
+            c01 = DoubleVector.fromArray(S, c, ci + L);
+            int i1 = ci + ldc;
+            c10 = DoubleVector.fromArray(S, c, i1);
+            c11 = DoubleVector.fromArray(S, c, i1 + L);
+            int i2 = ci + 2 * ldc;
+            c20 = DoubleVector.fromArray(S, c, i2);
+            c21 = DoubleVector.fromArray(S, c, i2 + L);
+            int i3 = ci + 3 * ldc;
+            c30 = DoubleVector.fromArray(S, c, i3);
+            c31 = DoubleVector.fromArray(S, c, i3 + L);
+            int i4 = ci + 4 * ldc;
+            c40 = DoubleVector.fromArray(S, c, i4);
+            c41 = DoubleVector.fromArray(S, c, i4 + L);
+            int i5 = ci + 5 * ldc;
+            c50 = DoubleVector.fromArray(S, c, i5);
+            c51 = DoubleVector.fromArray(S, c, i5 + L);
+            int i6 = ci + 6 * ldc;
+            c60 = DoubleVector.fromArray(S, c, i6);
+            c61 = DoubleVector.fromArray(S, c, i6 + L);
+            int i7 = ci + 7 * ldc;
+            c70 = DoubleVector.fromArray(S, c, i7);
+            c71 = DoubleVector.fromArray(S, c, i7 + L);
+        } else {
+            c00 = c01 = DoubleVector.zero(S);
+            c10 = c11 = DoubleVector.zero(S);
+            c20 = c21 = DoubleVector.zero(S);
+            c30 = c31 = DoubleVector.zero(S);
+            c40 = c41 = DoubleVector.zero(S);
+            c50 = c51 = DoubleVector.zero(S);
+            c60 = c61 = DoubleVector.zero(S);
+            c70 = c71 = DoubleVector.zero(S);
+        }
         for (int p = 0; p < kc; p++) {
             int pa = ai + p * MR;
             int pb = bi + p * NW;
             DoubleVector b0 = DoubleVector.fromArray(S, bp, pb);
             DoubleVector b1 = DoubleVector.fromArray(S, bp, pb + L);
-            DoubleVector b2 = DoubleVector.fromArray(S, bp, pb + 2 * L);
             DoubleVector a0 = DoubleVector.broadcast(S, ap[pa]);
-            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01); c02 = b2.fma(a0, c02);
+            c00 = b0.fma(a0, c00);
+            c01 = b1.fma(a0, c01);
             DoubleVector a1 = DoubleVector.broadcast(S, ap[pa + 1]);
-            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11); c12 = b2.fma(a1, c12);
+            c10 = b0.fma(a1, c10);
+            c11 = b1.fma(a1, c11);
             DoubleVector a2 = DoubleVector.broadcast(S, ap[pa + 2]);
-            c20 = b0.fma(a2, c20); c21 = b1.fma(a2, c21); c22 = b2.fma(a2, c22);
+            c20 = b0.fma(a2, c20);
+            c21 = b1.fma(a2, c21);
             DoubleVector a3 = DoubleVector.broadcast(S, ap[pa + 3]);
-            c30 = b0.fma(a3, c30); c31 = b1.fma(a3, c31); c32 = b2.fma(a3, c32);
+            c30 = b0.fma(a3, c30);
+            c31 = b1.fma(a3, c31);
             DoubleVector a4 = DoubleVector.broadcast(S, ap[pa + 4]);
-            c40 = b0.fma(a4, c40); c41 = b1.fma(a4, c41); c42 = b2.fma(a4, c42);
+            c40 = b0.fma(a4, c40);
+            c41 = b1.fma(a4, c41);
             DoubleVector a5 = DoubleVector.broadcast(S, ap[pa + 5]);
-            c50 = b0.fma(a5, c50); c51 = b1.fma(a5, c51); c52 = b2.fma(a5, c52);
+            c50 = b0.fma(a5, c50);
+            c51 = b1.fma(a5, c51);
             DoubleVector a6 = DoubleVector.broadcast(S, ap[pa + 6]);
-            c60 = b0.fma(a6, c60); c61 = b1.fma(a6, c61); c62 = b2.fma(a6, c62);
+            c60 = b0.fma(a6, c60);
+            c61 = b1.fma(a6, c61);
             DoubleVector a7 = DoubleVector.broadcast(S, ap[pa + 7]);
-            c70 = b0.fma(a7, c70); c71 = b1.fma(a7, c71); c72 = b2.fma(a7, c72);
+            c70 = b0.fma(a7, c70);
+            c71 = b1.fma(a7, c71);
         }
-        if (rows == MR && cols == NW) {
-            store(c, ci, add, c00, c01, c02);
-            store(c, ci + ldc, add, c10, c11, c12);
-            store(c, ci + 2 * ldc, add, c20, c21, c22);
-            store(c, ci + 3 * ldc, add, c30, c31, c32);
-            store(c, ci + 4 * ldc, add, c40, c41, c42);
-            store(c, ci + 5 * ldc, add, c50, c51, c52);
-            store(c, ci + 6 * ldc, add, c60, c61, c62);
-            store(c, ci + 7 * ldc, add, c70, c71, c72);
-        } else {
-            VectorMask<Double> m0 = S.indexInRange(0, cols); VectorMask<Double> m1 = S.indexInRange(L, cols); VectorMask<Double> m2 = S.indexInRange(2 * L, cols);
-            store(c, ci, add, c00, c01, c02, m0, m1, m2);
-            if (rows > 1) {
-                store(c, ci + ldc, add, c10, c11, c12, m0, m1, m2);
-            }
-            if (rows > 2) {
-                store(c, ci + 2 * ldc, add, c20, c21, c22, m0, m1, m2);
-            }
-            if (rows > 3) {
-                store(c, ci + 3 * ldc, add, c30, c31, c32, m0, m1, m2);
-            }
-            if (rows > 4) {
-                store(c, ci + 4 * ldc, add, c40, c41, c42, m0, m1, m2);
-            }
-            if (rows > 5) {
-                store(c, ci + 5 * ldc, add, c50, c51, c52, m0, m1, m2);
-            }
-            if (rows > 6) {
-                store(c, ci + 6 * ldc, add, c60, c61, c62, m0, m1, m2);
-            }
-            if (rows > 7) {
-                store(c, ci + 7 * ldc, add, c70, c71, c72, m0, m1, m2);
-            }
-        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        int o1 = ci + ldc;
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        int o2 = ci + 2 * ldc;
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        int o3 = ci + 3 * ldc;
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
+        int o4 = ci + 4 * ldc;
+        c40.intoArray(c, o4);
+        c41.intoArray(c, o4 + L);
+        int o5 = ci + 5 * ldc;
+        c50.intoArray(c, o5);
+        c51.intoArray(c, o5 + L);
+        int o6 = ci + 6 * ldc;
+        c60.intoArray(c, o6);
+        c61.intoArray(c, o6 + L);
+        int o7 = ci + 7 * ldc;
+        c70.intoArray(c, o7);
+        c71.intoArray(c, o7 + L);
     }
 
-    private static void store(double[] c, int i, boolean add, DoubleVector v0, DoubleVector v1, DoubleVector v2) {
-        if (add) {
-            v0 = v0.add(DoubleVector.fromArray(S, c, i));
-            v1 = v1.add(DoubleVector.fromArray(S, c, i + L));
-            v2 = v2.add(DoubleVector.fromArray(S, c, i + 2 * L));
+    /** The micro-kernel on a partial tile: through a zero-padded copy of the tile kept after the packed rows. */
+    private static void edge(int kc, double[] ap, int ai, double[] bp, int bi, double[] c, int ci, int ldc,
+                             int rows, int cols, boolean add) {
+        int t = MC * KC;
+        for (int r = 0; r < MR; r++) {
+            for (int q = 0; q < NW; q++) {
+                ap[t + r * NW + q] = add && r < rows && q < cols ? c[ci + r * ldc + q] : 0;
+            }
         }
-        v0.intoArray(c, i);
-        v1.intoArray(c, i + L);
-        v2.intoArray(c, i + 2 * L);
-    }
-
-    private static void store(double[] c, int i, boolean add, DoubleVector v0, DoubleVector v1, DoubleVector v2,
-                              VectorMask<Double> m0, VectorMask<Double> m1, VectorMask<Double> m2) {
-        if (add) {
-            v0 = v0.add(DoubleVector.fromArray(S, c, i, m0));
-            v1 = v1.add(DoubleVector.fromArray(S, c, i + L, m1));
-            v2 = v2.add(DoubleVector.fromArray(S, c, i + 2 * L, m2));
+        kernel(kc, ap, ai, bp, bi, ap, t, NW, true);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(ap, t + r * NW, c, ci + r * ldc, cols);
         }
-        v0.intoArray(c, i, m0);
-        v1.intoArray(c, i + L, m1);
-        v2.intoArray(c, i + 2 * L, m2);
-    }
-
-    private static double[] packedB(int size) {
-        double[] bp = PACKED_B.get();
-        if (bp.length < size) {
-            bp = new double[size];
-            PACKED_B.set(bp);
-        }
-        return bp;
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
     }
 }
