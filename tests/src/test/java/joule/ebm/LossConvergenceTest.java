@@ -99,6 +99,11 @@ class LossConvergenceTest {
             Energy e = mlp(1).asEnergy();
             return new Trained(new DenoisingScoreMatching(e, 0.1), langevin(e), List.of());
         }));
+        r.add(new Recipe("contrastive divergence (CD-k from the data)", 2e-3, 5000, data -> {
+            Energy e = mlp(1).asEnergy();
+            Loss loss = new ContrastiveDivergence(e, new UnadjustedLangevin(0.01), 20, null, 0.1, SamplerOptions.DEFAULT);
+            return new Trained(loss, langevin(e), List.of());
+        }));
         r.add(new Recipe("persistent contrastive divergence", 2e-3, 5000, data -> {
             Energy e = mlp(1).asEnergy();
             ReplayBuffer buffer = new ReplayBuffer(8000, 0.05, ReplayBuffer.Prior.uniform(-4, 4, DT, 2));
