@@ -248,7 +248,7 @@ public final class Var {
     /** {@code √this}. */
     public Var sqrt() {
         Var[] out = new Var[1];
-        out[0] = record("sqrt", value.sqrt(), g -> new Var[] {g.div(out[0]).mul(0.5)}, this);
+        out[0] = record("sqrt", value.sqrt(), g -> new Var[] {g.mul(out[0].reciprocal()).mul(0.5)}, this);
         return out[0];
     }
 
@@ -564,6 +564,10 @@ public final class Var {
             return this;
         }
         int lead = s.length - target.length;
+        if (lead < 0) {
+            throw new IllegalArgumentException("sumToShape: " + Shapes.format(target) + " has more axes than "
+                    + Shapes.format(s));
+        }
         int[] axes = new int[s.length];
         int n = 0;
         for (int i = 0; i < s.length; i++) {
@@ -574,7 +578,7 @@ public final class Var {
                         + Shapes.format(s) + " was broadcast from");
             }
         }
-        return sum(Arrays.copyOf(axes, n), true).reshape(target);
+        return n == 0 ? reshape(target) : sum(Arrays.copyOf(axes, n), true).reshape(target);
     }
 
     /** Every size-1 axis removed. */

@@ -430,7 +430,7 @@ public final class Tensor {
         int n = shape[a];
         int lo = Math.clamp(start < 0 ? (long) start + n : start, 0, n);
         int hi = Math.clamp(end < 0 ? (long) end + n : end, 0, n);
-        int count = hi > lo ? (hi - lo + step - 1) / step : 0;
+        int count = hi > lo ? (int) (((long) hi - lo + step - 1) / step) : 0;
         int[] s = shape.clone();
         int[] st = strides.clone();
         s[a] = count;

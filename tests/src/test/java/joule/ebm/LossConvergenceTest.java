@@ -123,7 +123,7 @@ class LossConvergenceTest {
         }));
         r.add(new Recipe("multi-level DSM (NCSN)", 2e-3, 6000, data -> {
             NoiseConditionalMLP model = new NoiseConditionalMLP(2, Activation.SILU, DT, new RandomStream(1), 128, 128);
-            double[] sigmas = MultiLevelDenoisingScoreMatching.geometricLevels(1.0, 0.01, 10);
+            double[] sigmas = AnnealedLangevin.geometricSigmas(1.0, 0.01, 10);
             AnnealedLangevin sampler = new AnnealedLangevin(sigmas, 5e-6, 100, true);
             return new Trained(new MultiLevelDenoisingScoreMatching(model, sigmas),
                     init -> sampler.sample(model, init, new RandomStream(77)).state(), List.of());

@@ -145,9 +145,5 @@ final class Energies {
             }
             return t;
         }
-
-        double[] data() {
-            return data.clone();
-        }
     }
 }

@@ -52,6 +52,10 @@ public interface Energy {
      * example a {@link Var#leaf}.
      */
     default Var score(Var x) {
+        if (!x.requiresGrad()) {
+            throw new IllegalArgumentException("score: x must require grad (pass a Var.leaf), got a constant of shape "
+                    + joule.tensor.Shapes.format(x.shape()));
+        }
         Var e = energy(x).sum();
         return Autograd.grad(new Var[] {e}, new Var[] {x}, (Var[]) null, GradOptions.CREATE_GRAPH.withAllowUnused(true))[0]
                 .neg();

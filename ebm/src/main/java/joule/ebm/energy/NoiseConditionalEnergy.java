@@ -31,6 +31,10 @@ public interface NoiseConditionalEnergy {
 
     /** The score {@code −∇_x E(x, σ)}, recorded so losses can differentiate it in {@code θ}; {@code x} must require grad. */
     default Var score(Var x, Var sigma) {
+        if (!x.requiresGrad()) {
+            throw new IllegalArgumentException("score: x must require grad (pass a Var.leaf), got a constant of shape "
+                    + joule.tensor.Shapes.format(x.shape()));
+        }
         Var e = energy(x, sigma).sum();
         return Autograd.grad(new Var[] {e}, new Var[] {x}, (Var[]) null, GradOptions.CREATE_GRAPH.withAllowUnused(true))[0]
                 .neg();

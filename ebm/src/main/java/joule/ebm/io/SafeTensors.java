@@ -135,9 +135,18 @@ public final class SafeTensors {
             }
             shape[i] = n.intValue();
         }
-        long begin = ((Number) offsets.get(0)).longValue();
-        long end = ((Number) offsets.get(1)).longValue();
-        long numel = Shapes.numel(shape);
+        if (!(offsets.get(0) instanceof Number b) || !(offsets.get(1) instanceof Number e)) {
+            throw corrupt(path, "tensor '" + name + "' has non-numeric data_offsets " + offsets);
+        }
+        long begin = b.longValue();
+        long end = e.longValue();
+        long numel = 1;
+        for (int d : shape) {
+            numel *= d;
+            if (numel > Integer.MAX_VALUE) {
+                throw corrupt(path, "tensor '" + name + "' has more than 2^31-1 elements: " + shapeList);
+            }
+        }
         if (begin < 0 || end > dataLength || end - begin != numel * width) {
             throw corrupt(path, "tensor '" + name + "' data_offsets [" + begin + ", " + end + "] do not hold "
                     + Shapes.format(shape) + " " + dtype + " within " + dataLength + " data bytes (truncated file?)");

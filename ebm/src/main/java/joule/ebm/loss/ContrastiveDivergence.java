@@ -54,10 +54,11 @@ public final class ContrastiveDivergence implements Loss {
     @Override
     public Var compute(Tensor batch, RandomStream rng) {
         Losses.checkBatch("ContrastiveDivergence", batch);
-        Tensor start = buffer == null ? batch : buffer.draw(batch.size(0), rng).to(batch.dtype());
+        Tensor drawn = buffer == null ? null : buffer.draw(batch.size(0), rng);
+        Tensor start = drawn == null ? batch : drawn.to(batch.dtype()).to(batch.device());
         Tensor model = sampler.sample(energy, start, steps, rng, options).state();
         if (buffer != null) {
-            buffer.push(model);
+            buffer.push(model.to(drawn.device()).to(drawn.dtype()));
         }
         Var eData = energy.energy(Var.constant(batch));
         Var eModel = energy.energy(Var.constant(model));

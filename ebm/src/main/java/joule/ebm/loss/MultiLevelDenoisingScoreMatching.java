@@ -10,7 +10,8 @@ import joule.tensor.Tensor;
 /**
  * Multi-level DSM (NCSN, ebm-reference): {@code J = (1/L) Σ_i λ(σ_i) J_DSM(σ_i)} with
  * {@code λ(σ) = σ²}, estimated by drawing one level uniformly per data point rather than looping
- * over all levels: per sample, {@code ½ σ² ‖ s_θ(x̃, σ) + ε/σ ‖²}.
+ * over all levels: per sample, {@code ½ σ² ‖ s_θ(x̃, σ) + ε/σ ‖²}. Geometric levels:
+ * {@link joule.ebm.sample.AnnealedLangevin#geometricSigmas}.
  */
 public final class MultiLevelDenoisingScoreMatching implements Loss {
     private final NoiseConditionalEnergy energy;
@@ -29,19 +30,6 @@ public final class MultiLevelDenoisingScoreMatching implements Loss {
         }
         this.energy = energy;
         this.sigmas = sigmas.clone();
-    }
-
-    /** {@code L} levels from {@code sigmaMax} down to {@code sigmaMin}, geometric (ebm-reference, "Annealed Langevin"). */
-    public static double[] geometricLevels(double sigmaMax, double sigmaMin, int levels) {
-        if (!(sigmaMax >= sigmaMin) || !(sigmaMin > 0) || levels < 1) {
-            throw new IllegalArgumentException("geometricLevels: need σ_max ≥ σ_min > 0 and at least one level, got "
-                    + sigmaMax + ", " + sigmaMin + ", " + levels);
-        }
-        double[] s = new double[levels];
-        for (int i = 0; i < levels; i++) {
-            s[i] = levels == 1 ? sigmaMax : sigmaMax * Math.pow(sigmaMin / sigmaMax, (double) i / (levels - 1));
-        }
-        return s;
     }
 
     @Override

@@ -47,10 +47,6 @@ final class ChainRunner {
         this.needScore = needScore;
     }
 
-    String who() {
-        return who;
-    }
-
     /** Checks the initial state and step count; returns the initial state clamped into the box. */
     Tensor checkInit(Tensor init, int steps) {
         if (init == null) {
@@ -135,8 +131,9 @@ final class ChainRunner {
                 mask = null;
             } else {
                 State next = proposal.state();
-                Tensor logU = rng.uniform(dtype, chains).to(x0.device()).log();
-                mask = logU.lt(proposal.logAcceptRatio());      // NaN ratios compare false: rejected
+                // float64 uniforms: a float32 one is exactly 0 (log U = -inf, accept anything) once in 2^24
+                Tensor logU = rng.uniform(DType.FLOAT64, chains).to(x0.device()).log();
+                mask = logU.lt(proposal.logAcceptRatio().to(DType.FLOAT64)).to(dtype); // NaN ratios compare false
                 if (options.hasBox()) {
                     mask = mask.mul(inBox(next.x()));
                 }

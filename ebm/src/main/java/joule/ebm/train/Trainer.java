@@ -24,8 +24,9 @@ import joule.tensor.Tensor;
  * Runs any {@link Loss} on a data set {@code [N, D]}: seeded shuffled mini-batches, one optimizer
  * step per batch ({@code zeroGrad}, loss, {@code backward}, optional gradient clipping,
  * {@code step}), evaluation every {@code evalEvery} steps, and an abort with a clear message when
- * the loss, the gradients or the energies become NaN, infinite or larger than {@code blowUp}. An
- * abort happens before the bad update, so the parameters keep the last good state.
+ * the loss, the gradient norm (before clipping) or the energies become NaN, infinite or larger than
+ * {@code blowUp}. Loss and gradient checks run before the update, so the parameters keep the last
+ * good state; the energy check runs at evaluations, after that step's update.
  *
  * <pre>{@code
  * Tensor data = ToyDataset.TWO_MOONS.sample(10_000, DType.FLOAT32, new RandomStream(0));
@@ -39,9 +40,9 @@ public final class Trainer {
     /**
      * @param steps       optimizer steps
      * @param batchSize   samples per step (at most N)
-     * @param evalEvery   steps between evaluations (and energy checks); 0 for none
+     * @param evalEvery   steps between evaluations (and energy checks, checkpoints); 0 for only one, after the last step
      * @param maxGradNorm clip the global gradient norm to this; 0 for no clipping
-     * @param blowUp      abort when |loss| or |energy| exceeds this
+     * @param blowUp      abort when |loss|, the gradient norm or |energy| exceeds this
      * @param seed        seed of the batches and of the loss's noise
      */
     public record Options(int steps, int batchSize, int evalEvery, double maxGradNorm, double blowUp, long seed) {

@@ -6,7 +6,8 @@ import joule.tensor.UnaryOp;
 
 /**
  * Plain-loop kernels: each element computed by the op's double-precision definition and rounded
- * once; sums accumulated in double. The oracle for {@link VectorKernels}, and the fallback where
+ * once; row reductions accumulated in double ({@code accumulate}, the reduction over leading axes,
+ * adds row by row in the tensor's dtype, like its vector twin). The oracle for {@link VectorKernels}, and the fallback where
  * the Vector API is slow ({@code -Djoule.cpu.kernels=scalar}).
  */
 final class ScalarKernels implements CpuKernels {
