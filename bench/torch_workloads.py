@@ -1,0 +1,155 @@
+"""PyTorch's side of bench/compare: the workloads of joule.bench.Compare, timed the same way.
+
+    /usr/bin/python3 bench/torch_workloads.py WORKLOAD REPS [MIN_SECONDS_PER_REP [WARMUP_SECONDS]]
+    /usr/bin/python3 bench/torch_workloads.py list
+
+Warms up for WARMUP_SECONDS (default 2, at least two steps), then prints one JSON line per repetition,
+each repetition as many steps as fit in MIN_SECONDS_PER_REP (default 0.5). float32, threads from
+JOULE_BENCH_THREADS (default 2). Losses are written the standard way (torch.autograd.grad with
+create_graph=True), with the signs of Joule's losses.
+"""
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+from torch import nn
+from torch.autograd import grad
+
+THREADS = int(os.environ.get("JOULE_BENCH_THREADS", "2"))
+torch.set_num_threads(THREADS)
+torch.set_default_dtype(torch.float32)
+
+
+def mlp(*sizes):
+    """MLP sizes[0] -> ... -> 1 with SiLU between the layers, energy E(x) of shape [B]."""
+    torch.manual_seed(1)
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i + 2 < len(sizes):
+            layers.append(nn.SiLU())
+    net = nn.Sequential(*layers)
+    return net, lambda x: net(x).squeeze(1)
+
+
+def batch(b, d):
+    return torch.randn(b, d, generator=torch.Generator().manual_seed(2))
+
+
+def train_step(net, loss_fn, x):
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        loss_fn(x).backward()
+        opt.step()
+    return step, 1.0, "steps/s"
+
+
+def sgemm(n):
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randn(n, n, generator=g), torch.randn(n, n, generator=g)
+    return lambda: a @ b, 2.0 * n ** 3 / 1e9, "GFLOP/s"
+
+
+def ssm(d):
+    """SSM, 1 Rademacher projection: mean(v^T (grad_x s) v + 1/2 (v^T s)^2), s = -grad_x E."""
+    net, energy = mlp(d, 128, 128, 1)
+
+    def loss(x):
+        x = x.clone().requires_grad_()
+        v = torch.randint(0, 2, x.shape, dtype=x.dtype) * 2 - 1
+        s = -grad(energy(x).sum(), x, create_graph=True)[0]
+        vs = (v * s).sum()
+        gv = grad(vs, x, create_graph=True)[0]
+        return ((gv * v).sum(1) + 0.5 * (v * s).sum(1) ** 2).mean()
+    return train_step(net, loss, batch(1024, d))
+
+
+def esm(d):
+    """Exact SM: mean(-tr(hess_x E) + 1/2 |grad_x E|^2), the trace by D backward passes."""
+    net, energy = mlp(d, 128, 128, 1)
+
+    def loss(x):
+        x = x.clone().requires_grad_()
+        g = grad(energy(x).sum(), x, create_graph=True)[0]
+        trace = 0
+        for i in range(d):
+            trace = trace + grad(g[:, i].sum(), x, create_graph=True)[0][:, i]
+        return (-trace + 0.5 * (g ** 2).sum(1)).mean()
+    return train_step(net, loss, batch(256, d))
+
+
+def dsm(sigma=0.1):
+    """DSM: 1/2 mean |s(x + sigma eps) + eps / sigma|^2."""
+    net, energy = mlp(784, 512, 512, 1)
+
+    def loss(x):
+        eps = torch.randn_like(x)
+        noisy = (x + sigma * eps).requires_grad_()
+        s = -grad(energy(noisy).sum(), noisy, create_graph=True)[0]
+        return 0.5 * ((s + eps / sigma) ** 2).sum(1).mean()
+    return train_step(net, loss, batch(256, 784))
+
+
+def langevin(chains=10_000, steps=100, eta=0.01):
+    """100 ULA steps x <- x - eta grad E(x) + sqrt(2 eta) xi, 10,000 chains in 2-D."""
+    net, energy = mlp(2, 128, 128, 1)
+    for p in net.parameters():
+        p.requires_grad_(False)
+    init = batch(chains, 2)
+
+    def run():
+        x = init
+        for _ in range(steps):
+            x = x.detach().requires_grad_()
+            g = grad(energy(x).sum(), x)[0]
+            with torch.no_grad():
+                x = x - eta * g + math.sqrt(2 * eta) * torch.randn_like(x)
+        return x
+    return run, float(chains * steps), "chain-steps/s"
+
+
+WORKLOADS = {
+    "sgemm-256": lambda: sgemm(256), "sgemm-1024": lambda: sgemm(1024),
+    "ssm-d2": lambda: ssm(2), "ssm-d784": lambda: ssm(784),
+    "esm-d2": lambda: esm(2), "esm-d16": lambda: esm(16), "esm-d64": lambda: esm(64),
+    "dsm-d784": dsm, "langevin-2d": langevin,
+}
+
+
+def main(argv):
+    if argv == ["list"]:
+        print("\n".join(WORKLOADS))
+        return
+    if len(argv) < 2 or argv[0] not in WORKLOADS:
+        sys.exit(f"usage: torch_workloads.py WORKLOAD REPS [MIN_SECONDS_PER_REP [WARMUP_SECONDS]]; "
+                 f"workloads: {', '.join(WORKLOADS)}; got {' '.join(argv)}")
+    name, reps = argv[0], int(argv[1])
+    min_seconds = float(argv[2]) if len(argv) > 2 else 0.5
+    warmup = float(argv[3]) if len(argv) > 3 else 2.0
+    torch.manual_seed(3)
+    step, work, unit = WORKLOADS[name]()
+    warm_end = time.perf_counter() + warmup
+    i = 0
+    while i < 2 or time.perf_counter() < warm_end:
+        step()
+        i += 1
+    for rep in range(reps):
+        steps, start = 0, time.perf_counter()
+        while True:
+            step()
+            steps += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_seconds:
+                break
+        print(json.dumps({"impl": "pytorch", "workload": name, "rep": rep, "value": work * steps / elapsed,
+                          "unit": unit, "steps": steps, "seconds": round(elapsed, 4),
+                          "threads": torch.get_num_threads()}), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
