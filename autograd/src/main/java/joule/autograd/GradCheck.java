@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
+import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 
 /**
@@ -170,8 +171,8 @@ public final class GradCheck {
                     if (ratio > worstRatio || i == 0 && p == 0 && j == 0) {
                         worstRatio = ratio;
                         worst = String.format(Locale.ROOT, "d output%s / d input %d%s: analytical %.10g, numerical "
-                                        + "%.10g (%.3g of the tolerance)", Arrays.toString(unravel(j, outShape)), i,
-                                Arrays.toString(unravel(p, inputs[i].shape())), a, n, ratio);
+                                        + "%.10g (%.3g of the tolerance)", Arrays.toString(Shapes.unravel(j, outShape)), i,
+                                Arrays.toString(Shapes.unravel(p, inputs[i].shape())), a, n, ratio);
                     }
                 }
             }
@@ -217,14 +218,5 @@ public final class GradCheck {
                         + "; finite differences need float64 (convert with to(DType.FLOAT64))");
             }
         }
-    }
-
-    private static int[] unravel(int flat, int[] shape) {
-        int[] index = new int[shape.length];
-        for (int k = shape.length - 1; k >= 0; k--) {
-            index[k] = flat % shape[k];
-            flat /= shape[k];
-        }
-        return index;
     }
 }

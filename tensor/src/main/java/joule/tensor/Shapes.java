@@ -19,6 +19,16 @@ public final class Shapes {
         return (int) n;
     }
 
+    /** The row-major multi-index of flat position {@code flat} in a tensor of this shape. */
+    public static int[] unravel(int flat, int[] shape) {
+        int[] index = new int[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            index[i] = flat % shape[i];
+            flat /= shape[i];
+        }
+        return index;
+    }
+
     /** Row-major strides of a contiguous tensor of this shape. */
     public static int[] contiguousStrides(int[] shape) {
         int[] strides = new int[shape.length];

@@ -507,7 +507,7 @@ class ElementwiseKernelPropertiesTest {
                     () -> on(scalarKernels, run), () -> op + " of " + x);
             String message = e.getMessage();
             assertTrue(message.startsWith(op.opName() + ": input " + badValue + " at index "
-                            + Arrays.toString(TestTensors.unravel(firstBad, spec.shape()))),
+                            + Arrays.toString(Shapes.unravel(firstBad, spec.shape()))),
                     () -> "message \"" + message + "\" for " + op + " of " + x + ", first bad value at " + firstBad);
             assertTrue(message.contains(op.domain()), message);
 
@@ -569,7 +569,7 @@ class ElementwiseKernelPropertiesTest {
             String message = e.getMessage();
             String symbol = op == BinaryOp.POW ? " ^ " : " / ";
             assertTrue(message.startsWith(op.opName() + ": " + a.values()[ia[bad]] + symbol + b.values()[ib[bad]]
-                            + " at index " + Arrays.toString(TestTensors.unravel(bad, spec.out())) + " has no value"),
+                            + " at index " + Arrays.toString(Shapes.unravel(bad, spec.out())) + " has no value"),
                     () -> "message \"" + message + "\" for " + op + " of " + a + ", " + b + ", first bad pair at " + bad);
 
             valid[ia[at]] = Double.NaN;

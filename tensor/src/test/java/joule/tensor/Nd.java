@@ -25,7 +25,7 @@ record Nd(int[] shape, double[] values) {
     Nd map(int[] newShape, UnaryOperator<int[]> source) {
         double[] v = new double[TestTensors.numel(newShape)];
         for (int i = 0; i < v.length; i++) {
-            v[i] = at(source.apply(TestTensors.unravel(i, newShape)));
+            v[i] = at(source.apply(Shapes.unravel(i, newShape)));
         }
         return new Nd(newShape, v);
     }
@@ -151,7 +151,7 @@ record Nd(int[] shape, double[] values) {
         s[a] = start[parts.length];
         double[] v = new double[TestTensors.numel(s)];
         for (int i = 0; i < v.length; i++) {
-            int[] index = TestTensors.unravel(i, s);
+            int[] index = Shapes.unravel(i, s);
             int p = 0;
             while (index[a] >= start[p + 1]) {
                 p++;

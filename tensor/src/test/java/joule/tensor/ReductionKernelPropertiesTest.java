@@ -139,7 +139,7 @@ class ReductionKernelPropertiesTest {
         int[] fill = new int[outs];
         int[] keptIndex = new int[kept.length];
         for (int i = 0; i < values.length; i++) {
-            int[] index = TestTensors.unravel(i, shape);
+            int[] index = Shapes.unravel(i, shape);
             for (int a = 0, j = 0; a < shape.length; a++) {
                 if (!reduced[a]) {
                     keptIndex[j++] = index[a];

@@ -250,7 +250,7 @@ final class TestTensors {
         double[] baseValues = new double[numel(base)];
         int[] out = new int[shape.length];
         for (int i = 0; i < baseValues.length; i++) {
-            int[] index = unravel(i, base);
+            int[] index = Shapes.unravel(i, base);
             System.arraycopy(index, 0, out, drop, base.length);
             baseValues[i] = numel(shape) == 0 ? 0 : values[ravel(out, shape)];
         }
@@ -299,7 +299,7 @@ final class TestTensors {
                 Arrays.fill(flat, Double.NaN);
                 int[] at = new int[rank];
                 for (int i = 0; i < n; i++) {
-                    int[] index = unravel(i, shape);
+                    int[] index = Shapes.unravel(i, shape);
                     for (int a = 0; a < rank; a++) {
                         at[a] = start[a] + index[a] * step[a];
                     }
@@ -343,16 +343,6 @@ final class TestTensors {
         return n;
     }
 
-    /** The row-major index of flat position {@code flat}. */
-    static int[] unravel(int flat, int[] shape) {
-        int[] index = new int[shape.length];
-        for (int i = shape.length - 1; i >= 0; i--) {
-            index[i] = flat % shape[i];
-            flat /= shape[i];
-        }
-        return index;
-    }
-
     /** The flat row-major position of {@code index}. */
     static int ravel(int[] index, int[] shape) {
         int flat = 0;
@@ -369,7 +359,7 @@ final class TestTensors {
         int lead = out.length - shape.length;
         int[] index = new int[shape.length];
         for (int i = 0; i < n; i++) {
-            int[] o = unravel(i, out);
+            int[] o = Shapes.unravel(i, out);
             for (int a = 0; a < shape.length; a++) {
                 index[a] = shape[a] == 1 ? 0 : o[lead + a];
             }

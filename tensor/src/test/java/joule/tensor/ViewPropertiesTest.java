@@ -249,7 +249,7 @@ class ViewPropertiesTest {
         int[] strides = t.strides();
         int[] off = new int[t.numel()];
         for (int i = 0; i < off.length; i++) {
-            int[] index = TestTensors.unravel(i, shape);
+            int[] index = Shapes.unravel(i, shape);
             int o = t.offset();
             for (int a = 0; a < shape.length; a++) {
                 o += index[a] * strides[a];
@@ -275,7 +275,7 @@ class ViewPropertiesTest {
             st[a] = target[a] > 1 ? off[cs[a]] - off[0] : 0;
         }
         for (int i = 0; i < off.length; i++) {
-            int[] index = TestTensors.unravel(i, target);
+            int[] index = Shapes.unravel(i, target);
             long o = off[0];
             for (int a = 0; a < target.length; a++) {
                 o += (long) index[a] * st[a];

@@ -134,9 +134,9 @@ public final class CpuBackend implements Backend {
         }
         if (op.domain() != null) {
             int bad = firstNaN(out);
-            if (bad >= 0 && !Double.isNaN(x.get(unravel(bad, x.shape())))) {
-                throw new IllegalArgumentException(op.opName() + ": input " + x.get(unravel(bad, x.shape()))
-                        + " at index " + Arrays.toString(unravel(bad, x.shape())) + " is outside the domain "
+            if (bad >= 0 && !Double.isNaN(x.get(Shapes.unravel(bad, x.shape())))) {
+                throw new IllegalArgumentException(op.opName() + ": input " + x.get(Shapes.unravel(bad, x.shape()))
+                        + " at index " + Arrays.toString(Shapes.unravel(bad, x.shape())) + " is outside the domain "
                         + op.domain());
             }
         }
@@ -176,7 +176,7 @@ public final class CpuBackend implements Backend {
         if (bad < 0) {
             return;
         }
-        int[] index = unravel(bad, out.shape());
+        int[] index = Shapes.unravel(bad, out.shape());
         double x = a.expand(out.shape()).get(index);
         double y = b.expand(out.shape()).get(index);
         if (Double.isNaN(x) || Double.isNaN(y)) {
@@ -190,15 +190,6 @@ public final class CpuBackend implements Backend {
     private int firstNaN(Tensor contiguous) {
         int n = contiguous.numel();
         return isF32(contiguous) ? kernels().firstNaN(f(contiguous), 0, n) : kernels().firstNaN(d(contiguous), 0, n);
-    }
-
-    private static int[] unravel(int flat, int[] shape) {
-        int[] index = new int[shape.length];
-        for (int i = shape.length - 1; i >= 0; i--) {
-            index[i] = flat % shape[i];
-            flat /= shape[i];
-        }
-        return index;
     }
 
     @Override
@@ -387,7 +378,7 @@ public final class CpuBackend implements Backend {
         int perTask = (int) Math.max(1, Math.min(count, (1L << 16) / Math.max(work, 1)));
         Parallel.forEach((count + perTask - 1) / perTask, t -> {
             for (int i = t * perTask; i < Math.min(count, (t + 1) * perTask); i++) {
-                int[] index = unravel(i, batch);
+                int[] index = Shapes.unravel(i, batch);
                 int ao = a.offset();
                 int bo = b.offset();
                 for (int j = 0; j < batch.length; j++) {

@@ -127,7 +127,7 @@ class StridedLoopPropertiesTest {
                 int flat = seg[0] + j * loop.innerStride(0);
                 assertTrue(flat >= 0 && flat < n, "output offset out of range");
                 seen[flat]++;
-                int[] index = unravel(flat, shape);
+                int[] index = Shapes.unravel(flat, shape);
                 for (int k = 1; k < ops; k++) {
                     int expected = offsets[k];
                     for (int a = 0; a < rank; a++) {
@@ -157,14 +157,5 @@ class StridedLoopPropertiesTest {
         List<int[]> list = new ArrayList<>(out);
         list.sort(Comparator.comparingInt(s -> s[0]));
         return list;
-    }
-
-    static int[] unravel(int flat, int[] shape) {
-        int[] index = new int[shape.length];
-        for (int i = shape.length - 1; i >= 0; i--) {
-            index[i] = flat % shape[i];
-            flat /= shape[i];
-        }
-        return index;
     }
 }
