@@ -121,7 +121,7 @@ class LossConvergenceTest {
                     1, DT);
             return new Trained(fce, langevin(e), fce.flowParameters());
         }));
-        r.add(new Recipe("multi-level DSM (NCSN)", 2e-3, 6000, data -> {
+        r.add(new Recipe("multi-level DSM (NCSN)", 1e-3, 6000, data -> {
             NoiseConditionalMLP model = new NoiseConditionalMLP(2, Activation.SILU, DT, new RandomStream(1), 128, 128);
             double[] sigmas = AnnealedLangevin.geometricSigmas(1.0, 0.01, 10);
             AnnealedLangevin sampler = new AnnealedLangevin(sigmas, 5e-6, 100, true);
