@@ -376,25 +376,7 @@ public final class Var {
         int[] ax = Shapes.axes("sum", axes, rank());
         int[] inShape = shape();
         return record("sum", value.sum(ax, keepdim),
-                g -> new Var[] {g.reshape(keptShape(inShape, ax)).expand(inShape)}, this);
-    }
-
-    private static int[] keptShape(int[] shape, int[] sortedAxes) {
-        int[] kept = shape.clone();
-        for (int a : sortedAxes) {
-            kept[a] = 1;
-        }
-        return kept;
-    }
-
-    private static int[] droppedShape(int[] shape, int[] sortedAxes) {
-        int[] out = new int[shape.length - sortedAxes.length];
-        for (int i = 0, j = 0; i < shape.length; i++) {
-            if (Arrays.binarySearch(sortedAxes, i) < 0) {
-                out[j++] = shape[i];
-            }
-        }
-        return out;
+                g -> new Var[] {g.reshape(Shapes.reduced(inShape, ax, true)).expand(inShape)}, this);
     }
 
     /** Mean of all elements. */
@@ -434,11 +416,11 @@ public final class Var {
     private Var extremum(String name, Tensor kept, int[] axes, boolean keepdim) {
         int[] ax = Shapes.axes(name, axes, rank());
         int[] inShape = shape();
-        Tensor out = keepdim ? kept : kept.reshape(droppedShape(inShape, ax));
+        Tensor out = keepdim ? kept : kept.reshape(Shapes.reduced(inShape, ax, false));
         return record(name, out, g -> {
             Tensor hits = value.eq(kept);
             Tensor share = hits.div(hits.sum(ax, true));
-            return new Var[] {g.reshape(keptShape(inShape, ax)).mul(constant(share))};
+            return new Var[] {g.reshape(Shapes.reduced(inShape, ax, true)).mul(constant(share))};
         }, this);
     }
 
@@ -451,7 +433,7 @@ public final class Var {
         Tensor m = value.max(ax, true);
         Var shift = constant(Tensor.where(m.abs().eq(Double.POSITIVE_INFINITY), m.scalarLike(0), m));
         Var out = sub(shift).exp().sum(ax, true).log().add(shift);
-        return keepdim ? out : out.reshape(droppedShape(shape(), ax));
+        return keepdim ? out : out.reshape(Shapes.reduced(shape(), ax, false));
     }
 
     /** Euclidean norm over {@code axes} (all when empty); not differentiable at 0. */

@@ -19,6 +19,23 @@ public final class Shapes {
         return (int) n;
     }
 
+    /**
+     * The shape after reducing over {@code sortedAxes}: those axes become size 1 when
+     * {@code keepdim}, and are removed otherwise.
+     */
+    public static int[] reduced(int[] shape, int[] sortedAxes, boolean keepdim) {
+        int[] out = new int[keepdim ? shape.length : shape.length - sortedAxes.length];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            boolean isReduced = Arrays.binarySearch(sortedAxes, i) >= 0;
+            if (keepdim) {
+                out[i] = isReduced ? 1 : shape[i];
+            } else if (!isReduced) {
+                out[j++] = shape[i];
+            }
+        }
+        return out;
+    }
+
     /** The row-major multi-index of flat position {@code flat} in a tensor of this shape. */
     public static int[] unravel(int flat, int[] shape) {
         int[] index = new int[shape.length];

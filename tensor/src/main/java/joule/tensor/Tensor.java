@@ -917,14 +917,19 @@ public final class Tensor {
     private Tensor reduce(ReduceOp op, int[] axes, boolean keepdim) {
         int[] ax = Shapes.axes(op.opName(), axes, rank());
         if (op != ReduceOp.SUM) {
-            for (int a : ax) {
-                if (shape[a] == 0) {
-                    throw new IllegalArgumentException(op.opName() + ": axis " + a + " of " + Shapes.format(shape)
-                            + " is empty, and " + op.opName() + " of no elements is undefined");
-                }
-            }
+            requireNonEmpty(op.opName(), ax, op.opName());
         }
         return backend().reduce(op, this, ax, keepdim);
+    }
+
+    /** Rejects reducing over an empty axis, for reductions ({@code what}) that have no value over no elements. */
+    private void requireNonEmpty(String op, int[] sortedAxes, String what) {
+        for (int a : sortedAxes) {
+            if (shape[a] == 0) {
+                throw new IllegalArgumentException(op + ": axis " + a + " of " + Shapes.format(shape)
+                        + " is empty, and " + what + " of no elements is undefined");
+            }
+        }
     }
 
     /** Sum of all elements, a 0-d tensor. */
@@ -992,29 +997,16 @@ public final class Tensor {
      */
     public Tensor logsumexp(int[] axes, boolean keepdim) {
         int[] ax = Shapes.axes("logsumexp", axes, rank());
-        for (int a : ax) {
-            if (shape[a] == 0) {
-                throw new IllegalArgumentException("logsumexp: axis " + a + " of " + Shapes.format(shape)
-                        + " is empty, and logsumexp of no elements is undefined");
-            }
-        }
+        requireNonEmpty("logsumexp", ax, "logsumexp");
         Tensor m = max(ax, true);
         Tensor shift = where(m.abs().eq(Double.POSITIVE_INFINITY), m.scalarLike(0), m);
         Tensor out = sub(shift).exp().sum(ax, true).log().add(shift);
-        return keepdim ? out : out.squeezeAxes(ax);
+        return keepdim ? out : out.reshape(Shapes.reduced(shape, ax, false));
     }
 
     /** {@code log Σ exp(x)} over {@code axes} (all when none given), which are removed. */
     public Tensor logsumexp(int... axes) {
         return logsumexp(axes, false);
-    }
-
-    private Tensor squeezeAxes(int[] sortedAxes) {
-        Tensor t = this;
-        for (int i = sortedAxes.length - 1; i >= 0; i--) {
-            t = t.squeeze(sortedAxes[i]);
-        }
-        return t;
     }
 
     /** Index of the first largest element along {@code axis}, as float64 values (NaN counts as largest). */
@@ -1044,12 +1036,7 @@ public final class Tensor {
         }
         int[] ax = Shapes.axes("norm", axes, rank());
         if (p == Double.POSITIVE_INFINITY) {
-            for (int a : ax) {
-                if (shape[a] == 0) {
-                    throw new IllegalArgumentException("norm: axis " + a + " of " + Shapes.format(shape)
-                            + " is empty, and the infinity norm (a max) of no elements is undefined");
-                }
-            }
+            requireNonEmpty("norm", ax, "the infinity norm (a max)");
             return abs().max(axes, keepdim);
         }
         if (p == 1) {

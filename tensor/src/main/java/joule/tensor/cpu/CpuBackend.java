@@ -226,7 +226,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepdim) {
         int[] shape = x.shape();
-        int[] outShape = reducedShape(shape, axes, keepdim);
+        int[] outShape = Shapes.reduced(shape, axes, keepdim);
         if (x.numel() == 0) {
             return full(x.dtype(), outShape, op.identity());
         }
@@ -241,19 +241,6 @@ public final class CpuBackend implements Backend {
         }
         Tensor rowsLast = x.permute(keptThenReduced(shape.length, axes)).contiguous();
         return Tensor.contiguousView(reduceTrailing(op, rowsLast, width, rows).storage(), outShape);
-    }
-
-    private static int[] reducedShape(int[] shape, int[] axes, boolean keepdim) {
-        int[] out = new int[keepdim ? shape.length : shape.length - axes.length];
-        for (int i = 0, j = 0; i < shape.length; i++) {
-            boolean reduced = Arrays.binarySearch(axes, i) >= 0;
-            if (keepdim) {
-                out[i] = reduced ? 1 : shape[i];
-            } else if (!reduced) {
-                out[j++] = shape[i];
-            }
-        }
-        return out;
     }
 
     private static int[] keptThenReduced(int rank, int[] axes) {
@@ -342,7 +329,7 @@ public final class CpuBackend implements Backend {
             }
             out[r] = best;
         }
-        return fromDoubles(DType.FLOAT64, reducedShape(x.shape(), axes, keepdim), out);
+        return fromDoubles(DType.FLOAT64, Shapes.reduced(x.shape(), axes, keepdim), out);
     }
 
     // ------------------------------------------------------------------ matmul
