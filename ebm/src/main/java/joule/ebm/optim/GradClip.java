@@ -9,6 +9,18 @@ public final class GradClip {
     private GradClip() {
     }
 
+    /** The Euclidean norm of all gradients together; parameters without a gradient are skipped. */
+    public static double globalNorm(List<Parameter> parameters) {
+        double squares = 0;
+        for (Parameter p : parameters) {
+            if (p.grad() != null) {
+                double n = p.grad().norm().item();
+                squares += n * n;
+            }
+        }
+        return Math.sqrt(squares);
+    }
+
     /**
      * Scales every gradient by {@code min(1, maxNorm / (‖g‖ + 1e-6))}, where {@code ‖g‖} is the
      * Euclidean norm of all gradients together (parameters without a gradient are skipped). Below
@@ -21,14 +33,7 @@ public final class GradClip {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("clipByGlobalNorm: maxNorm must be > 0, got " + maxNorm);
         }
-        double squares = 0;
-        for (Parameter p : parameters) {
-            if (p.grad() != null) {
-                double n = p.grad().norm().item();
-                squares += n * n;
-            }
-        }
-        double total = Math.sqrt(squares);
+        double total = globalNorm(parameters);
         double scale = maxNorm / (total + 1e-6);
         if (!(scale >= 1)) {
             for (Parameter p : parameters) {

@@ -13,7 +13,6 @@ import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.io.Checkpoint;
 import joule.ebm.loss.Loss;
-import joule.ebm.nn.Parameter;
 import joule.ebm.optim.GradClip;
 import joule.ebm.optim.Optimizer;
 import joule.tensor.RandomStream;
@@ -187,11 +186,11 @@ public final class Trainer {
             double l = value.item();
             check(step, "loss", l);
             value.backward();
-            double norm = gradientNorm(optimizer.parameters());
+            // clipping returns the norm before clipping, so it is computed once either way
+            double norm = options.maxGradNorm() > 0
+                    ? GradClip.clipByGlobalNorm(optimizer.parameters(), options.maxGradNorm())
+                    : GradClip.globalNorm(optimizer.parameters());
             check(step, "gradient norm", norm);
-            if (options.maxGradNorm() > 0) {
-                GradClip.clipByGlobalNorm(optimizer.parameters(), options.maxGradNorm());
-            }
             double lr = optimizer.learningRate();
             optimizer.step();
             if (adversary != null) {
@@ -255,15 +254,5 @@ public final class Trainer {
                             + "Try a smaller learning rate or the energy-magnitude regulariser.",
                     step, worst, options.blowUp()));
         }
-    }
-
-    private static double gradientNorm(List<Parameter> parameters) {
-        double sum = 0;
-        for (Parameter p : parameters) {
-            if (p.grad() != null) {
-                sum += p.grad().square().sum().item();
-            }
-        }
-        return Math.sqrt(sum);
     }
 }
