@@ -35,6 +35,21 @@ public interface Backend {
     /** {@code op} applied to the broadcast of {@code a} and {@code b} (same dtype). */
     Tensor binary(BinaryOp op, Tensor a, Tensor b);
 
+    /** {@code u(a op b)} over the broadcast of {@code a} and {@code b} (same dtype), in one pass: bias + activation. */
+    Tensor binaryThenUnary(BinaryOp op, Tensor a, Tensor b, UnaryOp u);
+
+    /**
+     * {@code a op u(b)} over the broadcast of {@code a} and {@code b} (same dtype), in one pass: a gradient
+     * times an activation's derivative.
+     */
+    Tensor binaryOfUnary(BinaryOp op, Tensor a, UnaryOp u, Tensor b);
+
+    /**
+     * {@code x + step·score + noiseScale·noise}, all three of one shape and dtype, in one pass: the move of a
+     * Langevin or MALA step.
+     */
+    Tensor langevinStep(Tensor x, Tensor score, Tensor noise, double step, double noiseScale);
+
     /** {@code cond ≠ 0 ? a : b} over the broadcast of the three (same dtype). */
     Tensor where(Tensor cond, Tensor a, Tensor b);
 

@@ -822,6 +822,34 @@ public final class Tensor {
         return a.backend().where(cond, a, b);
     }
 
+    /** {@code u(this op other)} over the broadcast, in one pass (for example bias + activation). */
+    public Tensor binaryThenUnary(BinaryOp op, Tensor other, UnaryOp u) {
+        checkSame(op.opName() + "+" + u.opName(), other);
+        Shapes.broadcast(op.opName() + "+" + u.opName(), shape, other.shape);
+        return backend().binaryThenUnary(op, this, other, u);
+    }
+
+    /** {@code this op u(other)} over the broadcast, in one pass (for example a gradient times an activation's derivative). */
+    public Tensor binaryOfUnary(BinaryOp op, UnaryOp u, Tensor other) {
+        checkSame(op.opName() + "+" + u.opName(), other);
+        Shapes.broadcast(op.opName() + "+" + u.opName(), shape, other.shape);
+        return backend().binaryOfUnary(op, this, u, other);
+    }
+
+    /**
+     * {@code x + step·score + noiseScale·noise} in one pass, the move of a Langevin or MALA step; the three
+     * tensors have one shape, dtype and device.
+     */
+    public static Tensor langevinStep(Tensor x, Tensor score, Tensor noise, double step, double noiseScale) {
+        x.checkSame("langevinStep", score);
+        x.checkSame("langevinStep", noise);
+        if (!Arrays.equals(x.shape, score.shape) || !Arrays.equals(x.shape, noise.shape)) {
+            throw new IllegalArgumentException("langevinStep: x " + Shapes.format(x.shape) + ", score "
+                    + Shapes.format(score.shape) + " and noise " + Shapes.format(noise.shape) + " must have one shape");
+        }
+        return x.backend().langevinStep(x, score, noise, step, noiseScale);
+    }
+
     /** {@code -x}. */
     public Tensor neg() {
         return unary(UnaryOp.NEG);
@@ -905,6 +933,16 @@ public final class Tensor {
     /** SiLU (swish): {@code x·sigmoid(x)}. */
     public Tensor silu() {
         return unary(UnaryOp.SILU);
+    }
+
+    /** Derivative of SiLU at each element: {@code s (1 + x (1 - s))}, {@code s = sigmoid(x)}. */
+    public Tensor siluGrad() {
+        return unary(UnaryOp.SILU_GRAD);
+    }
+
+    /** Second derivative of SiLU at each element: {@code s (1 - s) (2 + x (1 - 2 s))}. */
+    public Tensor siluGrad2() {
+        return unary(UnaryOp.SILU_GRAD2);
     }
 
     /** {@code max(x, 0)}. */

@@ -25,6 +25,21 @@ public enum UnaryOp {
     SOFTPLUS(null) { public double apply(double x) { return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))); } },
     /** {@code x · sigmoid(x)}. */
     SILU(null) { public double apply(double x) { return x / (1.0 + Math.exp(-x)); } },
+    /** Derivative of SiLU: {@code s (1 + x (1 - s))} with {@code s = sigmoid(x)}. */
+    SILU_GRAD(null) {
+        public double apply(double x) {
+            double s = 1.0 / (1.0 + Math.exp(-x));
+            return s * (1 + x * (1 - s));
+        }
+    },
+    /** Second derivative of SiLU: {@code s (1 - s) (2 + x (1 - 2 s))} with {@code s = sigmoid(x)}. */
+    SILU_GRAD2(null) {
+        public double apply(double x) {
+            double s = 1.0 / (1.0 + Math.exp(-x));
+            double c = 1 - s;
+            return s * c * (2 + x * (c - s));
+        }
+    },
     /** {@code max(x, 0)}; NaN stays NaN. */
     RELU(null) { public double apply(double x) { return Math.max(x, 0.0); } };
 

@@ -91,6 +91,8 @@ class ElementwiseKernelPropertiesTest {
             case SIGMOID -> x.sigmoid();
             case SOFTPLUS -> x.softplus();
             case SILU -> x.silu();
+            case SILU_GRAD -> x.siluGrad();
+            case SILU_GRAD2 -> x.siluGrad2();
             case RELU -> x.relu();
         };
     }
@@ -123,6 +125,7 @@ class ElementwiseKernelPropertiesTest {
             case TANH -> f32 ? 3 : 5;
             case SIGMOID, SILU -> f32 ? 2.5 : 4;
             case SOFTPLUS -> f32 ? 3 : 5;
+            case SILU_GRAD, SILU_GRAD2 -> f32 ? 6 : 8;
         };
     }
 
@@ -139,6 +142,9 @@ class ElementwiseKernelPropertiesTest {
         return switch (op) {
             case SIGMOID, SOFTPLUS -> Rounding.minNormal(dtype);
             case SILU -> Math.abs(x) / max + Rounding.minNormal(dtype);
+            // s (1 + x (1 - s)) and s (1 - s) (2 + x (1 - 2s)) cancel near their zeros: a few eps of the
+            // largest term, which is at most 1 + |x|.
+            case SILU_GRAD, SILU_GRAD2 -> 8 * Rounding.eps(dtype) * (1 + Math.abs(x)) + Rounding.minNormal(dtype);
             default -> 0;
         };
     }
@@ -170,7 +176,7 @@ class ElementwiseKernelPropertiesTest {
             case LOG1P -> mix(3, uniform(-1, 10), 2, small, 2, logUniform(1, f32 ? 3e38 : 1e308), 1, of(-1.0, 0.0, -0.0));
             case SIN, COS -> mix(4, uniform(-10, 10), 2, uniform(-1e4, 1e4), 1, small, 1, of(0.0, -0.0));
             case TANH -> mix(4, uniform(-10, 10), 2, small, 1, uniform(-50, 50));
-            case SIGMOID, SOFTPLUS, SILU -> mix(4, uniform(-30, 30), 2, uniform(f32 ? -120 : -800, f32 ? 120 : 800), 1, small);
+            case SIGMOID, SOFTPLUS, SILU, SILU_GRAD, SILU_GRAD2 -> mix(4, uniform(-30, 30), 2, uniform(f32 ? -120 : -800, f32 ? 120 : 800), 1, small);
         };
     }
 
@@ -463,7 +469,7 @@ class ElementwiseKernelPropertiesTest {
         return switch (op) {
             case SQRT, RSQRT, LOG -> new double[] {-1, -1e-3, -7.5, Double.NEGATIVE_INFINITY};
             case LOG1P -> new double[] {-2, -1.5, -1e3, Double.NEGATIVE_INFINITY};
-            case NEG, ABS, SIGN, SQUARE, RECIPROCAL, EXP, EXPM1, SIN, COS, TANH, SIGMOID, SOFTPLUS, SILU, RELU -> null;
+            case NEG, ABS, SIGN, SQUARE, RECIPROCAL, EXP, EXPM1, SIN, COS, TANH, SIGMOID, SOFTPLUS, SILU, SILU_GRAD, SILU_GRAD2, RELU -> null;
         };
     }
 

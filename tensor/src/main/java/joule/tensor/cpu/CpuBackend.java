@@ -193,6 +193,23 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor binaryThenUnary(BinaryOp op, Tensor a, Tensor b, UnaryOp u) {
+        return unary(u, binary(op, a, b));
+    }
+
+    @Override
+    public Tensor binaryOfUnary(BinaryOp op, Tensor a, UnaryOp u, Tensor b) {
+        return binary(op, a, unary(u, b));
+    }
+
+    @Override
+    public Tensor langevinStep(Tensor x, Tensor score, Tensor noise, double step, double noiseScale) {
+        Tensor drift = binary(BinaryOp.MUL, score, full(x.dtype(), new int[0], step));
+        Tensor kick = binary(BinaryOp.MUL, noise, full(x.dtype(), new int[0], noiseScale));
+        return binary(BinaryOp.ADD, binary(BinaryOp.ADD, x, drift), kick);
+    }
+
+    @Override
     public Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast("where", cond.shape(), Shapes.broadcast("where", a.shape(), b.shape()));
         Tensor out = empty(a.dtype(), shape);

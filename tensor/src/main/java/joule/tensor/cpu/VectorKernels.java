@@ -115,6 +115,21 @@ final class VectorKernels implements CpuKernels {
                     v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
                 }
             }
+            case SILU_GRAD -> {
+                for (; i < bound; i += len) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                    FloatVector sg = FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                    sg.mul(v.mul(sg.neg().add(1f)).add(1f)).intoArray(y, yo + i);
+                }
+            }
+            case SILU_GRAD2 -> {
+                for (; i < bound; i += len) {
+                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
+                    FloatVector sg = FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                    FloatVector c = sg.neg().add(1f);
+                    sg.mul(c).mul(v.mul(c.sub(sg)).add(2f)).intoArray(y, yo + i);
+                }
+            }
             case RELU -> { for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).max(0f).intoArray(y, yo + i); }
         }
         SCALAR.unary(op, x, xo + i, 1, y, yo + i, 1, n - i);
@@ -392,6 +407,21 @@ final class VectorKernels implements CpuKernels {
                 for (; i < bound; i += len) {
                     DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
                     v.div(v.neg().lanewise(VectorOperators.EXP).add(1d)).intoArray(y, yo + i);
+                }
+            }
+            case SILU_GRAD -> {
+                for (; i < bound; i += len) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
+                    DoubleVector sg = DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
+                    sg.mul(v.mul(sg.neg().add(1d)).add(1d)).intoArray(y, yo + i);
+                }
+            }
+            case SILU_GRAD2 -> {
+                for (; i < bound; i += len) {
+                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
+                    DoubleVector sg = DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
+                    DoubleVector c = sg.neg().add(1d);
+                    sg.mul(c).mul(v.mul(c.sub(sg)).add(2d)).intoArray(y, yo + i);
                 }
             }
             case RELU -> { for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).max(0d).intoArray(y, yo + i); }
