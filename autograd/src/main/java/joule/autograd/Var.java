@@ -312,14 +312,27 @@ public final class Var {
         return record("softplus", value.softplus(), g -> new Var[] {g.mul(sigmoid())}, this);
     }
 
-    /** SiLU {@code x·sigmoid(x)}; derivative {@code s + y (1 - s)} with {@code s = sigmoid(x)}. */
+    /** SiLU {@code x·sigmoid(x)}; derivative {@link #siluGrad()}. */
     public Var silu() {
-        Var[] out = new Var[1];
-        out[0] = record("silu", value.silu(), g -> {
+        return record("silu", value.silu(), g -> new Var[] {g.mul(siluGrad())}, this);
+    }
+
+    /** The derivative of SiLU, {@code s (1 + x (1 - s))} with {@code s = sigmoid(x)}; derivative {@link #siluGrad2()}. */
+    public Var siluGrad() {
+        return record("siluGrad", value.siluGrad(), g -> new Var[] {g.mul(siluGrad2())}, this);
+    }
+
+    /**
+     * The second derivative of SiLU, {@code q (2 + x (1 - 2s))} with {@code s = sigmoid(x)},
+     * {@code q = s (1 - s)}; derivative {@code q ((1 - 2s)(3 + x (1 - 2s)) - 2 x q)}.
+     */
+    public Var siluGrad2() {
+        return record("siluGrad2", value.siluGrad2(), g -> {
             Var s = sigmoid();
-            return new Var[] {g.mul(s.add(out[0].mul(s.neg().add(1))))};
+            Var q = s.mul(s.neg().add(1));
+            Var r = s.mul(-2).add(1);
+            return new Var[] {g.mul(q.mul(r.mul(mul(r).add(3)).sub(mul(q).mul(2))))};
         }, this);
-        return out[0];
     }
 
     /** {@code max(x, 0)}. Its second derivative is zero everywhere, which breaks score matching. */

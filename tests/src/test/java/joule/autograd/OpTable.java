@@ -196,6 +196,8 @@ final class OpTable {
             unary("sigmoid()", Var::sigmoid, ANY),
             unary("softplus()", Var::softplus, ANY),
             unary("silu()", Var::silu, ANY),
+            unary("siluGrad()", Var::siluGrad, ANY),
+            unary("siluGrad2()", Var::siluGrad2, ANY),
             unary("relu()", Var::relu, NONZERO),
             entry("maximum(Var)", 2, (x, a) -> x[0].maximum(x[1]), OpTable::latticePair),
             entry("minimum(Var)", 2, (x, a) -> x[0].minimum(x[1]), OpTable::latticePair),

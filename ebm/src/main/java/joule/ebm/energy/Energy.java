@@ -60,4 +60,38 @@ public interface Energy {
         return Autograd.grad(new Var[] {e}, new Var[] {x}, (Var[]) null, GradOptions.CREATE_GRAPH.withAllowUnused(true))[0]
                 .neg();
     }
+
+    /**
+     * The score {@code s(x) = −∇_x E(x)} {@code [B, D]} and the Laplacian {@code tr ∇²_x E(x)}
+     * {@code [B]} of a batch {@code x: [B, D]} that requires grad, both recorded (differentiable in
+     * {@code θ}, as exact score matching needs).
+     *
+     * <p>This default takes {@code D} Hessian-vector products for the whole batch (samples are
+     * independent, so one product with a coordinate vector repeated over the batch gives one Hessian
+     * row per sample). Energies with structure override it: an MLP energy carries its derivatives
+     * forward through the layers in one pass.
+     */
+    default ScoreAndLaplacian scoreAndLaplacian(Var x) {
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException("scoreAndLaplacian: x must be a batch [B, D], got "
+                    + joule.tensor.Shapes.format(x.shape()));
+        }
+        Var score = score(x);
+        int d = x.size(1);
+        Var trace = null;
+        for (int i = 0; i < d; i++) {
+            double[] unit = new double[d];
+            unit[i] = 1;
+            Tensor e = Tensor.of(x.value().dtype(), unit).to(x.value().device()).expand(x.size(0), d);
+            Var row = Autograd.grad(new Var[] {score}, new Var[] {x}, new Var[] {Var.constant(e)},
+                    GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
+            Var diag = row.select(1, i).neg();
+            trace = trace == null ? diag : trace.add(diag);
+        }
+        return new ScoreAndLaplacian(score, trace);
+    }
+
+    /** Scores {@code [B, D]} and Laplacians {@code [B]} of one batch, recorded. */
+    record ScoreAndLaplacian(Var score, Var laplacian) {
+    }
 }

@@ -14,12 +14,4 @@ final class Losses {
                     + Shapes.format(batch.shape()));
         }
     }
-
-    /** {@code [B, D]} with ones in column {@code i}: coordinate vector {@code e_i} for every sample. */
-    static Tensor coordinate(Tensor batch, int i) {
-        int d = batch.size(1);
-        double[] e = new double[d];
-        e[i] = 1;
-        return Tensor.of(batch.dtype(), e).to(batch.device()).expand(batch.size(0), d);
-    }
 }

@@ -14,6 +14,16 @@ public enum Activation {
         public Var apply(Var x) {
             return x.silu();
         }
+
+        @Override
+        public Var derivative(Var x) {
+            return x.siluGrad();
+        }
+
+        @Override
+        public Var secondDerivative(Var x) {
+            return x.siluGrad2();
+        }
     },
     /** Softplus {@code log(1 + eˣ)}: smooth. */
     SOFTPLUS {
@@ -21,12 +31,34 @@ public enum Activation {
         public Var apply(Var x) {
             return x.softplus();
         }
+
+        @Override
+        public Var derivative(Var x) {
+            return x.sigmoid();
+        }
+
+        @Override
+        public Var secondDerivative(Var x) {
+            Var s = x.sigmoid();
+            return s.mul(s.neg().add(1));
+        }
     },
     /** {@code tanh(x)}: smooth. */
     TANH {
         @Override
         public Var apply(Var x) {
             return x.tanh();
+        }
+
+        @Override
+        public Var derivative(Var x) {
+            return x.tanh().square().neg().add(1);
+        }
+
+        @Override
+        public Var secondDerivative(Var x) {
+            Var t = x.tanh();
+            return t.mul(t.square().sub(1)).mul(2);
         }
     },
     /**
@@ -40,6 +72,18 @@ public enum Activation {
             Var negative = x.clamp(Double.NEGATIVE_INFINITY, 0).expm1();
             return Var.where(x.value().gt(0), x, negative);
         }
+
+        /** {@code exp(min(x, 0))}: 1 for {@code x > 0}. */
+        @Override
+        public Var derivative(Var x) {
+            return x.clamp(Double.NEGATIVE_INFINITY, 0).exp();
+        }
+
+        /** {@code eˣ} for {@code x ≤ 0}, 0 for {@code x > 0} (at the kink the value from the left, as autograd of {@link #apply} gives). */
+        @Override
+        public Var secondDerivative(Var x) {
+            return derivative(x).mul(Var.constant(x.value().le(0)));
+        }
     },
     /**
      * {@code max(x, 0)}. Its Hessian is zero almost everywhere, so an energy built from it has
@@ -51,8 +95,24 @@ public enum Activation {
         public Var apply(Var x) {
             return x.relu();
         }
+
+        @Override
+        public Var derivative(Var x) {
+            return Var.constant(x.value().gt(0));
+        }
+
+        @Override
+        public Var secondDerivative(Var x) {
+            return Var.constant(x.value().mul(0));
+        }
     };
 
     /** The activation applied elementwise; the result has {@code x}'s shape. */
     public abstract Var apply(Var x);
+
+    /** Its first derivative at each element of {@code x}, differentiable again. */
+    public abstract Var derivative(Var x);
+
+    /** Its second derivative at each element of {@code x}, differentiable again. */
+    public abstract Var secondDerivative(Var x);
 }

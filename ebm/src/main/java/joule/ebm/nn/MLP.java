@@ -6,6 +6,7 @@ import java.util.List;
 import joule.autograd.Var;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
+import joule.tensor.Shapes;
 
 /**
  * A multilayer perceptron {@code sizes[0] → sizes[1] → … → sizes[n]}: {@link Linear} layers with
@@ -51,6 +52,21 @@ public final class MLP implements Module {
             h = layers.get(i).forward(h);
             if (i + 1 < layers.size()) {
                 h = activation.apply(h);
+            }
+        }
+        return h;
+    }
+
+    /** {@link #forward} of {@code x: [B, D]} carried with its derivatives in {@code x} (see {@link LaplacianJet}). */
+    LaplacianJet forwardJet(Var x) {
+        if (x.rank() != 2) {
+            throw new IllegalArgumentException("MLP: derivatives in x need a batch [B, D], got " + Shapes.format(x.shape()));
+        }
+        LaplacianJet h = LaplacianJet.input(x);
+        for (int i = 0; i < layers.size(); i++) {
+            h = h.linear(layers.get(i));
+            if (i + 1 < layers.size()) {
+                h = h.activate(activation);
             }
         }
         return h;

@@ -12,15 +12,18 @@ import joule.ebm.energy.Energy;
 public final class NeuralEnergy implements Energy, Module {
     private final Module module;
     private final Function<Var, Var> forward;
+    /** The MLP when the energy is one (its derivatives then come from a forward pass), else null. */
+    private final MLP mlp;
 
-    private NeuralEnergy(Module module, Function<Var, Var> forward) {
+    private NeuralEnergy(Module module, Function<Var, Var> forward, MLP mlp) {
         this.module = module;
         this.forward = forward;
+        this.mlp = mlp;
     }
 
     /** {@code E(x) = MLP(x)} squeezed to {@code [B]}; the MLP must have exactly one output. */
     public NeuralEnergy(MLP mlp) {
-        this(mlp, x -> mlp.forward(x).squeeze(-1));
+        this(mlp, x -> mlp.forward(x).squeeze(-1), mlp);
         if (mlp.outFeatures() != 1) {
             throw new IllegalArgumentException("NeuralEnergy: the MLP must have 1 output, got " + mlp.outFeatures());
         }
@@ -31,7 +34,7 @@ public final class NeuralEnergy implements Energy, Module {
      * module's parameters (for example a convolutional network written with {@code Var} ops).
      */
     public static NeuralEnergy of(Module module, Function<Var, Var> forward) {
-        return new NeuralEnergy(module, forward);
+        return new NeuralEnergy(module, forward, null);
     }
 
     /** The module whose parameters this energy trains. */
@@ -47,6 +50,19 @@ public final class NeuralEnergy implements Energy, Module {
                     + joule.tensor.Shapes.format(x.shape()) + " → " + joule.tensor.Shapes.format(e.shape()));
         }
         return e;
+    }
+
+    /**
+     * For an MLP energy, score and Laplacian from one forward pass carrying the derivatives in
+     * {@code x} through the layers (then {@code x} need not require grad); otherwise the default.
+     */
+    @Override
+    public ScoreAndLaplacian scoreAndLaplacian(Var x) {
+        if (mlp == null) {
+            return Energy.super.scoreAndLaplacian(x);
+        }
+        LaplacianJet jet = mlp.forwardJet(x);
+        return new ScoreAndLaplacian(jet.tangents().squeeze(2).neg(), jet.laplacian().squeeze(1));
     }
 
     @Override

@@ -31,6 +31,32 @@ class ActivationTest {
     }
 
     @Test
+    void derivativesAreThoseOfApply() {
+        for (Activation a : Activation.values()) {
+            Var x = Var.leaf(Tensor.of(POINTS));
+            Var d1 = joule.autograd.Autograd.grad(new Var[] {a.apply(x).sum()}, new Var[] {x}, null,
+                    joule.autograd.GradOptions.CREATE_GRAPH)[0];
+            assertArrayEquals(d1.value().toDoubleArray(), a.derivative(x).value().toDoubleArray(), 1e-12, a + "'");
+            double[] expected = d1.requiresGrad()
+                    ? joule.autograd.Autograd.grad(new Var[] {d1.sum()}, new Var[] {x}, null,
+                            joule.autograd.GradOptions.DEFAULT)[0].value().toDoubleArray()
+                    : new double[POINTS.length];
+            assertArrayEquals(expected, a.secondDerivative(x).value().toDoubleArray(), 1e-12, a + "''");
+        }
+    }
+
+    @Test
+    void smoothDerivativesPassGradcheck() {
+        Tensor x = Tensor.of(POINTS);
+        for (Activation a : new Activation[] {Activation.SILU, Activation.SOFTPLUS, Activation.TANH}) {
+            var first = GradCheck.gradgradcheck(xs -> a.derivative(xs[0]), x);
+            assertTrue(first.passed(), () -> a + "': " + first);
+            var second = GradCheck.gradgradcheck(xs -> a.secondDerivative(xs[0]), x);
+            assertTrue(second.passed(), () -> a + "'': " + second);
+        }
+    }
+
+    @Test
     void eluPassesGradcheckAndGradgradcheck() {
         Tensor x = Tensor.of(POINTS);
         var first = GradCheck.gradcheck(xs -> Activation.ELU.apply(xs[0]), x);
