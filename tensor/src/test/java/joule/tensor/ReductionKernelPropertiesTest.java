@@ -33,8 +33,9 @@ import net.jqwik.api.constraints.IntRange;
  * subsets (none = all, negative axes, keepdim both ways) and layouts. The kernels' three paths
  * each get a property of their own: rows of any length (the general "trailing" path, the
  * reduced axes permuted last), rows longer than {@code StridedLoop.BLOCK} = 16384 (cut into
- * pieces whose partial results are combined), and leading axes of a contiguous tensor with at
- * least 16 columns (accumulated row by row into the output).
+ * pieces whose partial results are combined), and a run of leading or middle axes of a contiguous
+ * tensor with at least 16 columns (accumulated row by row into the output); reduced axes of size 1
+ * are dropped before any of them.
  *
  * <h2>Tolerances</h2>
  * n is the number of reduced elements, u the dtype's unit roundoff, u₆₄ = 2⁻⁵³.
@@ -218,6 +219,24 @@ class ReductionKernelPropertiesTest {
             axes[0] -= rank;
         }
         checkSumMaxMin(spec, axes, keepdim);
+    }
+
+    /** Contiguous [O, R, M] or [O, R1, R2, M] with M ≥ 16 columns, some sizes 1: a run of middle axes. */
+    @Provide
+    Arbitrary<Spec> middleRuns() {
+        Arbitrary<Integer> m = Arbitraries.oneOf(Arbitraries.of(16, 17, 33, 128, 257), Arbitraries.integers().between(16, 300));
+        Arbitrary<Integer> r = Arbitraries.oneOf(Arbitraries.of(1, 2), Arbitraries.integers().between(1, 40));
+        Arbitrary<int[]> shape = Combinators.combine(r, r, r, m, Arbitraries.of(true, false))
+                .as((o, r1, r2, cols, four) -> four ? new int[] {o, Math.min(r1, 12), Math.min(r2, 12), cols}
+                        : new int[] {o, r1, cols});
+        return Combinators.combine(Arbitraries.of(DType.class), shape, Arbitraries.of(Layout.CONTIGUOUS, Layout.OFFSET),
+                Arbitraries.longs()).as(Spec::new);
+    }
+
+    @Property(tries = 40)
+    void sumMaxMinOverAMiddleRunOfColumns(@ForAll("middleRuns") Spec spec, @ForAll boolean two, @ForAll boolean keepdim) {
+        int rank = spec.shape().length;
+        checkSumMaxMin(spec, two && rank == 4 ? new int[] {1, 2} : new int[] {1}, keepdim);
     }
 
     private void checkSumMaxMin(Spec spec, int[] axes, boolean keepdim) {

@@ -91,6 +91,34 @@ public interface Energy {
         return new ScoreAndLaplacian(score, trace);
     }
 
+    /**
+     * The first and second directional derivatives {@code vᵀ∇_x E(x)} and {@code vᵀ∇²_x E(x) v},
+     * each {@code [B]}, of a batch {@code x: [B, D]} along one direction per sample {@code v: [B, D]},
+     * both recorded (sliced score matching's terms: {@code vᵀs = −first}, {@code vᵀ∇s v = −second}).
+     *
+     * <p>This default (for {@code x} that requires grad) takes a recorded backward pass and one
+     * vector-Jacobian product; an MLP energy carries the direction forward through its layers instead.
+     */
+    default DirectionalDerivatives directionalDerivatives(Var x, Tensor v) {
+        checkDirections(x, v);
+        Var slope = score(x).mul(Var.constant(v)).sum(1).neg();
+        Var row = Autograd.grad(new Var[] {slope.sum()}, new Var[] {x}, (Var[]) null,
+                GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
+        return new DirectionalDerivatives(slope, row.mul(Var.constant(v)).sum(1));
+    }
+
+    /** Rejects directions that are not one per sample of {@code x: [B, D]}. */
+    static void checkDirections(Var x, Tensor v) {
+        if (x.rank() != 2 || !java.util.Arrays.equals(x.shape(), v.shape())) {
+            throw new IllegalArgumentException("directionalDerivatives: x " + joule.tensor.Shapes.format(x.shape())
+                    + " and v " + joule.tensor.Shapes.format(v.shape()) + " must both be [B, D]");
+        }
+    }
+
+    /** First {@code vᵀ∇E} and second {@code vᵀ∇²E v} directional derivatives {@code [B]}, recorded. */
+    record DirectionalDerivatives(Var first, Var second) {
+    }
+
     /** Scores {@code [B, D]} and Laplacians {@code [B]} of one batch, recorded. */
     record ScoreAndLaplacian(Var score, Var laplacian) {
     }

@@ -12,9 +12,11 @@ import joule.tensor.Tensor;
 /**
  * Sliced score matching with {@code M} projections per sample (ebm-reference):
  * {@code J_SSM = E_{x,v}[ vᵀ ∇_x s_θ(x) v + ½ (vᵀ s_θ(x))² ]}, or the variance-reduced form
- * {@code J_SSM-VR = E_{x,v}[ vᵀ ∇_x s_θ(x) v + ½ ‖s_θ(x)‖² ]}. The term {@code vᵀ ∇_x s v} is one
- * vector-Jacobian product, {@code ∇_x (vᵀ s(x)) · v}; no Hessian is formed. The batch is repeated
- * {@code M} times so all projections go through one forward and two backward passes.
+ * {@code J_SSM-VR = E_{x,v}[ vᵀ ∇_x s_θ(x) v + ½ ‖s_θ(x)‖² ]}. No Hessian is formed: SSM takes
+ * both terms from {@link Energy#directionalDerivatives} (one forward pass carrying {@code v} for an
+ * MLP energy); SSM-VR needs the whole score, so it takes {@code vᵀ ∇_x s v} as one vector-Jacobian
+ * product {@code ∇_x (vᵀ s(x)) · v} after the score's backward pass. The batch is repeated {@code M}
+ * times so all projections go through one pass.
  */
 public final class SlicedScoreMatching implements Loss {
     private final Energy energy;
@@ -44,13 +46,20 @@ public final class SlicedScoreMatching implements Loss {
         int d = batch.size(1);
         Tensor repeated = projections == 1 ? batch : batch.unsqueeze(0).expand(projections, b, d).reshape(-1, d);
         Var x = Var.leaf(repeated);
-        Var s = energy.score(x);
-        Var v = Var.constant(projection.sample(batch.dtype(), repeated.size(0), d, rng).to(batch.device()));
-        Var vs = s.mul(v).sum(1);
-        Var jv = Autograd.grad(new Var[] {vs.sum()}, new Var[] {x}, (Var[]) null,
-                GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
-        Var curvature = jv.mul(v).sum(1);
-        Var magnitude = varianceReduced ? s.square().sum(1) : vs.square();
+        Tensor v = projection.sample(batch.dtype(), repeated.size(0), d, rng).to(batch.device());
+        Var curvature;
+        Var magnitude;
+        if (varianceReduced) {
+            Var s = energy.score(x);
+            Var jv = Autograd.grad(new Var[] {s.mul(Var.constant(v)).sum()}, new Var[] {x}, (Var[]) null,
+                    GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
+            curvature = jv.mul(Var.constant(v)).sum(1);
+            magnitude = s.square().sum(1);
+        } else {
+            Energy.DirectionalDerivatives dd = energy.directionalDerivatives(x, v);
+            curvature = dd.second().neg();
+            magnitude = dd.first().square();
+        }
         return curvature.add(magnitude.mul(0.5)).mean();
     }
 

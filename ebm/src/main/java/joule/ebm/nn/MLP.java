@@ -57,12 +57,15 @@ public final class MLP implements Module {
         return h;
     }
 
-    /** {@link #forward} of {@code x: [B, D]} carried with its derivatives in {@code x} (see {@link LaplacianJet}). */
-    LaplacianJet forwardJet(Var x) {
+    /**
+     * {@link #forward} of {@code x: [B, D]} carried with its derivatives along {@code directions:
+     * [B, M, D]}, or along the coordinate axes when {@code directions} is null (see {@link SecondOrderJet}).
+     */
+    SecondOrderJet forwardJet(Var x, Var directions) {
         if (x.rank() != 2) {
             throw new IllegalArgumentException("MLP: derivatives in x need a batch [B, D], got " + Shapes.format(x.shape()));
         }
-        LaplacianJet h = LaplacianJet.input(x);
+        SecondOrderJet h = directions == null ? SecondOrderJet.input(x) : SecondOrderJet.input(x, directions);
         for (int i = 0; i < layers.size(); i++) {
             h = h.linear(layers.get(i));
             if (i + 1 < layers.size()) {

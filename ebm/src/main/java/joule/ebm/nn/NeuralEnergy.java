@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
+import joule.tensor.Tensor;
 
 /**
  * An {@link Energy} {@code E_θ(x)} computed by a neural module: {@code [B, D] → [B]}, with the
@@ -61,8 +62,22 @@ public final class NeuralEnergy implements Energy, Module {
         if (mlp == null) {
             return Energy.super.scoreAndLaplacian(x);
         }
-        LaplacianJet jet = mlp.forwardJet(x);
-        return new ScoreAndLaplacian(jet.tangents().squeeze(2).neg(), jet.laplacian().squeeze(1));
+        SecondOrderJet jet = mlp.forwardJet(x, null);
+        return new ScoreAndLaplacian(jet.tangents().squeeze(2).neg(), jet.curvature().squeeze(1));
+    }
+
+    /**
+     * For an MLP energy, both derivatives from one forward pass carrying the direction through the
+     * layers (then {@code x} need not require grad); otherwise the default.
+     */
+    @Override
+    public DirectionalDerivatives directionalDerivatives(Var x, Tensor v) {
+        if (mlp == null) {
+            return Energy.super.directionalDerivatives(x, v);
+        }
+        Energy.checkDirections(x, v);
+        SecondOrderJet jet = mlp.forwardJet(x, Var.constant(v.unsqueeze(1)));
+        return new DirectionalDerivatives(jet.tangents().reshape(x.size(0)), jet.curvature().squeeze(1));
     }
 
     @Override

@@ -242,22 +242,59 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepdim) {
-        int[] shape = x.shape();
-        int[] outShape = Shapes.reduced(shape, axes, keepdim);
+        int[] outShape = Shapes.reduced(x.shape(), axes, keepdim);
         if (x.numel() == 0) {
             return full(x.dtype(), outShape, op.identity());
         }
+        // a reduced axis of size 1 changes nothing: drop it from the view and from the axes
+        int[] shape = x.shape();
+        int[] strides = x.strides();
+        int[] keptShape = new int[shape.length];
+        int[] keptStrides = new int[shape.length];
+        int[] live = new int[axes.length];
+        int rank = 0;
+        int liveCount = 0;
+        for (int i = 0; i < shape.length; i++) {
+            boolean reduced = Arrays.binarySearch(axes, i) >= 0;
+            if (reduced && shape[i] == 1) {
+                continue;
+            }
+            if (reduced) {
+                live[liveCount++] = rank;
+            }
+            keptShape[rank] = shape[i];
+            keptStrides[rank++] = strides[i];
+        }
+        Tensor v = Tensor.view(x.storage(), Arrays.copyOf(keptShape, rank), Arrays.copyOf(keptStrides, rank), x.offset());
+        if (liveCount == 0 && axes.length > 0) {
+            Tensor out = empty(x.dtype(), v.shape());
+            copy(v, out);
+            return Tensor.contiguousView(out.storage(), outShape);
+        }
+        return Tensor.contiguousView(reduceLive(op, v, Arrays.copyOf(live, liveCount)).storage(), outShape);
+    }
+
+    /** The reduction of {@code x} over {@code axes} (sorted, none of size 1), as a flat contiguous tensor. */
+    private Tensor reduceLive(ReduceOp op, Tensor x, int[] axes) {
+        int[] shape = x.shape();
         int rows = 1;
         for (int a : axes) {
             rows *= shape[a];
         }
-        int width = x.numel() / rows;
-        boolean leading = axes.length == 0 || axes[axes.length - 1] == axes.length - 1;
-        if (leading && x.isContiguous() && width >= 16) {
-            return Tensor.contiguousView(reduceLeading(op, x, rows, width).storage(), outShape);
+        boolean run = axes.length > 0 && axes[axes.length - 1] - axes[0] == axes.length - 1;
+        if (run && x.isContiguous()) {
+            int outer = 1;
+            for (int i = 0; i < axes[0]; i++) {
+                outer *= shape[i];
+            }
+            int width = x.numel() / rows / outer;
+            if (width >= 16) {
+                return reduceMiddle(op, x, outer, rows, width);
+            }
         }
+        int width = x.numel() / rows;
         Tensor rowsLast = x.permute(keptThenReduced(shape.length, axes)).contiguous();
-        return Tensor.contiguousView(reduceTrailing(op, rowsLast, width, rows).storage(), outShape);
+        return reduceTrailing(op, rowsLast, width, rows);
     }
 
     private static int[] keptThenReduced(int rank, int[] axes) {
@@ -305,21 +342,30 @@ public final class CpuBackend implements Backend {
         return fromDoubles(x.dtype(), new int[] {rows}, out);
     }
 
-    /** {@code out[j] = op over x[0..rows, j]} for a contiguous {@code [rows, width]} tensor, row by row. */
-    private Tensor reduceLeading(ReduceOp op, Tensor x, int rows, int width) {
-        Tensor out = full(x.dtype(), new int[] {width}, op.identity());
+    /**
+     * {@code out[o, j] = op over x[o, 0..rows, j]} for a contiguous {@code [outer, rows, width]} tensor, row by row
+     * (vector lanes across {@code j}), in column chunks that depend only on the sizes.
+     */
+    private Tensor reduceMiddle(ReduceOp op, Tensor x, int outer, int rows, int width) {
+        Tensor out = full(x.dtype(), new int[] {outer * width}, op.identity());
         CpuKernels k = kernels();
-        int columns = Math.max(256, StridedLoop.BLOCK / rows / 16 * 16);
+        int columns = Math.min(width, Math.max(256, StridedLoop.BLOCK / rows / 16 * 16));
+        int chunks = (width + columns - 1) / columns;
         int base = x.offset();
-        Parallel.forEach((width + columns - 1) / columns, t -> {
-            int lo = t * columns;
-            int n = Math.min(columns, width - lo);
-            for (int r = 0; r < rows; r++) {
-                int at = base + r * width + lo;
-                if (isF32(x)) {
-                    k.accumulate(op, f(x), at, f(out), lo, n);
-                } else {
-                    k.accumulate(op, d(x), at, d(out), lo, n);
+        int pieces = outer * chunks;
+        int perTask = Math.max(1, StridedLoop.GRAIN / (rows * columns));
+        Parallel.forEach((pieces + perTask - 1) / perTask, task -> {
+            for (int t = task * perTask; t < Math.min(pieces, (task + 1) * perTask); t++) {
+                int o = t / chunks;
+                int lo = (t % chunks) * columns;
+                int n = Math.min(columns, width - lo);
+                for (int r = 0; r < rows; r++) {
+                    int at = base + (o * rows + r) * width + lo;
+                    if (isF32(x)) {
+                        k.accumulate(op, f(x), at, f(out), o * width + lo, n);
+                    } else {
+                        k.accumulate(op, d(x), at, d(out), o * width + lo, n);
+                    }
                 }
             }
         });

@@ -7,6 +7,9 @@ import java.util.List;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.loss.ExactScoreMatching;
+import joule.ebm.loss.Loss;
+import joule.ebm.loss.Projection;
+import joule.ebm.loss.SlicedScoreMatching;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
@@ -14,11 +17,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * An MLP energy's score and Laplacian from the forward pass ({@link LaplacianJet}) against the
- * generic path (D recorded Hessian-vector products), in float64: values, and the gradients in the
- * parameters that exact score matching takes from them.
+ * An MLP energy's derivatives in x from its forward pass ({@link SecondOrderJet}) against the
+ * generic paths of {@link Energy} (recorded backward passes), in float64: values, and the gradients
+ * in the parameters that exact and sliced score matching take from them.
  */
-class ForwardLaplacianTest {
+class SecondOrderJetTest {
     private static final double TOL = 1e-10;
 
     private static void assertClose(Tensor expected, Tensor actual, String what) {
@@ -30,10 +33,39 @@ class ForwardLaplacianTest {
         }
     }
 
+    private static final int[][] SIZES = {{3, 7, 1}, {5, 8, 6, 1}, {2, 1}, {4, 9, 9, 9, 1}};
+
     @ParameterizedTest
     @EnumSource(Activation.class)
-    void matchesHessianVectorProducts(Activation activation) {
-        for (int[] sizes : new int[][] {{3, 7, 1}, {5, 8, 6, 1}, {2, 1}, {4, 9, 9, 9, 1}}) {
+    void directionalDerivativesMatchAVectorJacobianProduct(Activation activation) {
+        for (int[] sizes : SIZES) {
+            MLP mlp = new MLP(activation, DType.FLOAT64, new RandomStream(sizes.length), sizes);
+            Energy structured = mlp.asEnergy();
+            Energy generic = NeuralEnergy.of(mlp, x -> mlp.forward(x).squeeze(-1));
+            RandomStream rng = new RandomStream(12);
+            Tensor x = rng.normal(DType.FLOAT64, 6, sizes[0]);
+            Tensor v = rng.normal(DType.FLOAT64, 6, sizes[0]);
+
+            Energy.DirectionalDerivatives fast = structured.directionalDerivatives(Var.leaf(x), v);
+            Energy.DirectionalDerivatives slow = generic.directionalDerivatives(Var.leaf(x), v);
+            String what = activation + " " + java.util.Arrays.toString(sizes);
+            assertClose(slow.first().value(), fast.first().value(), what + " vᵀ∇E");
+            assertClose(slow.second().value(), fast.second().value(), what + " vᵀ∇²E v");
+
+            Loss structuredLoss = new SlicedScoreMatching(structured, 2, Projection.GAUSSIAN, false);
+            Loss genericLoss = new SlicedScoreMatching(generic, 2, Projection.GAUSSIAN, false);
+            List<Tensor> fastGrads = parameterGradients(structuredLoss, mlp, x);
+            List<Tensor> slowGrads = parameterGradients(genericLoss, mlp, x);
+            for (int i = 0; i < fastGrads.size(); i++) {
+                assertClose(slowGrads.get(i), fastGrads.get(i), what + " ∂J_SSM/∂" + mlp.parameters().get(i).name());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void scoreAndLaplacianMatchHessianVectorProducts(Activation activation) {
+        for (int[] sizes : SIZES) {
             MLP mlp = new MLP(activation, DType.FLOAT64, new RandomStream(sizes.length), sizes);
             Energy structured = mlp.asEnergy();
             Energy generic = NeuralEnergy.of(mlp, x -> mlp.forward(x).squeeze(-1));
@@ -53,7 +85,7 @@ class ForwardLaplacianTest {
         }
     }
 
-    private static List<Tensor> parameterGradients(ExactScoreMatching loss, MLP mlp, Tensor x) {
+    private static List<Tensor> parameterGradients(Loss loss, MLP mlp, Tensor x) {
         mlp.zeroGrad();
         loss.compute(x, new RandomStream(0)).backward();
         // the last bias moves neither score nor Laplacian: no gradient on either path
