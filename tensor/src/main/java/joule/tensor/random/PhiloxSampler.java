@@ -46,6 +46,9 @@ import java.util.Objects;
 public final class PhiloxSampler {
     private static final double TWO_PI = 2 * Math.PI;
     private static final long UNSIGNED = 0xFFFF_FFFFL;
+    private static final int SIGN_F = 0x8000_0000;
+    private static final int ONE_F = Float.floatToIntBits(1f);
+    private static final long ONE_D = Double.doubleToLongBits(1.0);
 
     private PhiloxSampler() {
     }
@@ -58,35 +61,31 @@ public final class PhiloxSampler {
                             int count) {
         check(d, first, out.length, outOffset, count);
         int e = elementsPerBlock(d, false);
-        int[] w = new int[4];
-        float[] lanes = new float[4];
-        long block = first / e;
         int lane = (int) (first % e);
-        for (int at = outOffset, end = outOffset + count; at < end; block++, lane = 0) {
-            words(seed, offset + block, w);
-            switch (d) {
-                case UNIFORM -> {
-                    for (int k = 0; k < 4; k++) {
-                        lanes[k] = (w[k] >>> 8) * 0x1p-24f;
-                    }
+        int[] w = words(seed, offset + first / e, lane + count, e);
+        switch (d) {
+            case UNIFORM -> {
+                for (int i = 0; i < count; i++) {
+                    out[outOffset + i] = (w[lane + i] >>> 8) * 0x1p-24f;
                 }
-                case RADEMACHER -> {
-                    for (int k = 0; k < 4; k++) {
-                        lanes[k] = w[k] < 0 ? -1f : 1f;
-                    }
+            }
+            case RADEMACHER -> {
+                for (int i = 0; i < count; i++) {
+                    out[outOffset + i] = Float.intBitsToFloat(ONE_F | (w[lane + i] & SIGN_F));
                 }
-                case NORMAL -> {
-                    for (int p = 0; p < 4; p += 2) {
-                        double r = radius(((w[p] & UNSIGNED) + 1) * 0x1p-32);
-                        double theta = TWO_PI * (((w[p + 1] & UNSIGNED) + 1) * 0x1p-32);
-                        lanes[p] = (float) (r * StrictMath.cos(theta));
-                        lanes[p + 1] = (float) (r * StrictMath.sin(theta));
+            }
+            case NORMAL -> {
+                for (int g = lane & ~1, end = lane + count; g < end; g += 2) {
+                    double r = radius(((w[g] & UNSIGNED) + 1) * 0x1p-32);
+                    double theta = TWO_PI * (((w[g + 1] & UNSIGNED) + 1) * 0x1p-32);
+                    if (g >= lane) {
+                        out[outOffset + g - lane] = (float) (r * StrictMath.cos(theta));
+                    }
+                    if (g + 1 < end) {
+                        out[outOffset + g + 1 - lane] = (float) (r * StrictMath.sin(theta));
                     }
                 }
             }
-            int n = Math.min(e - lane, end - at);
-            System.arraycopy(lanes, lane, out, at, n);
-            at += n;
         }
     }
 
@@ -98,33 +97,54 @@ public final class PhiloxSampler {
                             int count) {
         check(d, first, out.length, outOffset, count);
         int e = elementsPerBlock(d, true);
-        int[] w = new int[4];
-        double[] lanes = new double[4];
-        long block = first / e;
         int lane = (int) (first % e);
-        for (int at = outOffset, end = outOffset + count; at < end; block++, lane = 0) {
-            words(seed, offset + block, w);
-            switch (d) {
-                case UNIFORM -> {
-                    lanes[0] = bits53(w[0], w[1]) * 0x1p-53;
-                    lanes[1] = bits53(w[2], w[3]) * 0x1p-53;
-                }
-                case RADEMACHER -> {
-                    for (int k = 0; k < 4; k++) {
-                        lanes[k] = w[k] < 0 ? -1.0 : 1.0;
-                    }
-                }
-                case NORMAL -> {
-                    double r = radius((bits53(w[0], w[1]) + 1) * 0x1p-53);
-                    double theta = TWO_PI * ((bits53(w[2], w[3]) + 1) * 0x1p-53);
-                    lanes[0] = r * StrictMath.cos(theta);
-                    lanes[1] = r * StrictMath.sin(theta);
+        int[] w = words(seed, offset + first / e, lane + count, e);
+        switch (d) {
+            case UNIFORM -> {
+                for (int i = 0; i < count; i++) {
+                    int g = lane + i;
+                    out[outOffset + i] = bits53(w[2 * g], w[2 * g + 1]) * 0x1p-53;
                 }
             }
-            int n = Math.min(e - lane, end - at);
-            System.arraycopy(lanes, lane, out, at, n);
-            at += n;
+            case RADEMACHER -> {
+                for (int i = 0; i < count; i++) {
+                    out[outOffset + i] = Double.longBitsToDouble(ONE_D | (long) (w[lane + i] & SIGN_F) << 32);
+                }
+            }
+            case NORMAL -> {
+                for (int g = lane & ~1, end = lane + count; g < end; g += 2) {
+                    int b = 2 * g;
+                    double r = radius((bits53(w[b], w[b + 1]) + 1) * 0x1p-53);
+                    double theta = TWO_PI * ((bits53(w[b + 2], w[b + 3]) + 1) * 0x1p-53);
+                    if (g >= lane) {
+                        out[outOffset + g - lane] = r * StrictMath.cos(theta);
+                    }
+                    if (g + 1 < end) {
+                        out[outOffset + g + 1 - lane] = r * StrictMath.sin(theta);
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * The words of the blocks holding elements {@code [0, elements)} of the block starting at counter
+     * {@code counter} ({@code perBlock} elements a block), word {@code i} of block {@code j} at
+     * {@code 4j + i}: so with 4 elements a block element {@code g} reads word {@code g}, with 2 words
+     * {@code 2g} and {@code 2g + 1}.
+     */
+    private static int[] words(long seed, long counter, int elements, int perBlock) {
+        int n = (elements + perBlock - 1) / perBlock;
+        int[][] lanes = new int[4][n];
+        Philox4x32.blocks(counter, n, (int) seed, (int) (seed >>> 32), lanes[0], lanes[1], lanes[2], lanes[3]);
+        int[] w = new int[4 * n];
+        for (int j = 0; j < n; j++) {
+            w[4 * j] = lanes[0][j];
+            w[4 * j + 1] = lanes[1][j];
+            w[4 * j + 2] = lanes[2][j];
+            w[4 * j + 3] = lanes[3][j];
+        }
+        return w;
     }
 
     /**
@@ -144,10 +164,6 @@ public final class PhiloxSampler {
             case UNIFORM, NORMAL -> float64 ? 2 : 4;
             case RADEMACHER -> 4;
         };
-    }
-
-    private static void words(long seed, long counter, int[] w) {
-        Philox4x32.block((int) counter, (int) (counter >>> 32), 0, 0, (int) seed, (int) (seed >>> 32), w, 0);
     }
 
     /** The top 53 bits of the unsigned 64-bit word {@code hi:lo}. */

@@ -21,6 +21,23 @@ class Philox4x32Test {
         assertArrayEquals(words("00000000 00000000 " + expected), out);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "0, 0", "0, 1", "5, 7", "4294967290, 8", "4294967295, 9", "-3, 33", "1234567890123, 100", "-17, 17",
+    })
+    void vectorBlocksMatchTheScalarBlock(long start, int n) {
+        int[][] w = new int[4][n];
+        Philox4x32.blocks(start, n, 0x243f6a88, 0x85a308d3, w[0], w[1], w[2], w[3]);
+        int[] expected = new int[4];
+        for (int j = 0; j < n; j++) {
+            long c = start + j;
+            Philox4x32.block((int) c, (int) (c >>> 32), 0, 0, 0x243f6a88, 0x85a308d3, expected, 0);
+            for (int i = 0; i < 4; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(expected[i], w[i][j], "word " + i + " of counter " + c);
+            }
+        }
+    }
+
     private static int[] words(String hex) {
         String[] parts = hex.trim().split(" ");
         int[] w = new int[parts.length];
