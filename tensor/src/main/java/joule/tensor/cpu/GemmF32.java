@@ -13,8 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>B is packed a panel at a time into slivers of {@link #NW} columns (2 vectors) by all k rows, cut into
  * blocks of at most {@link #KC} steps of the sum. Each task takes up to {@link #MC} rows of C; for each block it
  * packs its rows of A into slivers of {@link #MR} rows and runs the register-blocked micro-kernel over the
- * 8×2-vector tiles. Operands are read through their strides only while packing, so transposed views need no
- * copy. Products too small to gain from packing, or of at most MR/2 rows, run unpacked.
+ * 8×2-vector tiles. When B has at most {@link #DIRECT_A_SLIVERS} slivers (n small), packing A would cost as
+ * much as the products it feeds, so full row tiles of A are read in place through their strides. Operands are
+ * read through their strides, so transposed views need no copy. Products too small to gain from packing, or of
+ * at most MR/2 rows, run unpacked.
  *
  * <p>Each element of C is one chain of fused multiply-adds in p order whichever task computes it, and the tasks
  * depend only on the sizes, so the result is the same on any number of threads. Packing buffers are kept per
@@ -33,6 +35,8 @@ public final class GemmF32 {
     static final int MC = 128;
     /** Most elements of B packed at once: columns are taken in panels of at most this many over k rows. */
     static final int PACKED_B_MAX = 1 << 22;
+    /** Panels of at most this many slivers multiply full row tiles of A in place instead of packing them. */
+    static final int DIRECT_A_SLIVERS = 8;
     /** Tasks a product is cut into when it is worth running in parallel. */
     static final int TASKS = 4;
     /** With B's rows contiguous, products of fewer multiply-adds than this (or of at most MR/2 rows) run unpacked. */
@@ -120,9 +124,12 @@ public final class GemmF32 {
         int k = panel.k;
         int kb = panel.kb;
         int count = s1 - s0;
+        // with few slivers A's packing would cost as much as the products: full row tiles read A in place
+        boolean direct = panel.slivers() <= DIRECT_A_SLIVERS;
+        int full = direct ? mc / MR * MR : 0;
         for (int pc = 0; pc < k; pc += kb) {
             int kc = Math.min(kb, k - pc);
-            packA(mc, kc, a, ao + pc * acs, ars, acs, ap);
+            packA(mc - full, kc, a, ao + full * ars + pc * acs, ars, acs, ap);
             for (int i = 0; i < count; i++) {
                 int s = s0 + (i + t) % count;
                 panel.ensurePacked(s);
@@ -130,10 +137,15 @@ public final class GemmF32 {
                 int cols = Math.min(NW, panel.nc - s * NW);
                 for (int r = 0; r < mc; r += MR) {
                     int ci = co + r * ldc + s * NW;
+                    boolean inPlace = r < full;
+                    float[] as = inPlace ? a : ap;
+                    int ai = inPlace ? ao + r * ars + pc * acs : (r - full) * kc;
+                    int rs = inPlace ? ars : 1;
+                    int ss = inPlace ? acs : MR;
                     if (r + MR <= mc && cols == NW) {
-                        kernel(kc, ap, r * kc, bp, bi, c, ci, ldc, pc > 0);
+                        kernel(kc, as, ai, rs, ss, bp, bi, c, ci, ldc, pc > 0);
                     } else {
-                        edge(kc, ap, r * kc, bp, bi, c, ci, ldc, Math.min(MR, mc - r), cols, pc > 0);
+                        edge(kc, as, ai, rs, ss, bp, bi, c, ci, ldc, Math.min(MR, mc - r), cols, pc > 0);
                     }
                 }
             }
@@ -169,6 +181,10 @@ public final class GemmF32 {
             this.bcs = bcs;
             this.packed = packed;
             this.state = new AtomicIntegerArray(Math.ceilDiv(nc, NW));
+        }
+
+        int slivers() {
+            return state.length();
         }
 
         int offset(int pc, int kc, int s) {
@@ -288,11 +304,12 @@ public final class GemmF32 {
     /**
      * The micro-kernel on a full MR×NW tile of C at {@code ci}: 16 vector accumulators, loaded from the tile if
      * {@code add} (else zero), take per step of the sum one fma with each of the 2 vectors of the B sliver and a
-     * broadcast of each row's A element, then are stored back. Accumulators, B vectors and broadcasts together fit
+     * broadcast of each row's A element (row {@code r}, step {@code p} at {@code a[ai + r*ars + p*acs]}: packed,
+     * {@code ars = 1, acs = MR}), then are stored back. Accumulators, B vectors and broadcasts together fit
      * the 32 vector registers of AVX-512 (16 + 2 + 8), so C2 keeps them all in registers; a larger tile spills.
      */
-    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                               boolean add) {
+    private static void kernel(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, float[] c, int ci,
+                               int ldc, boolean add) {
         FloatVector c00, c01;
         FloatVector c10, c11;
         FloatVector c20, c21;
@@ -336,32 +353,32 @@ public final class GemmF32 {
             c70 = c71 = FloatVector.zero(S);
         }
         for (int p = 0; p < kc; p++) {
-            int pa = ai + p * MR;
+            int pa = ai + p * acs;
             int pb = bi + p * NW;
             FloatVector b0 = FloatVector.fromArray(S, bp, pb);
             FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[pa]);
+            FloatVector a0 = FloatVector.broadcast(S, a[pa]);
             c00 = b0.fma(a0, c00);
             c01 = b1.fma(a0, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a[pa + 1 * ars]);
             c10 = b0.fma(a1, c10);
             c11 = b1.fma(a1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a[pa + 2 * ars]);
             c20 = b0.fma(a2, c20);
             c21 = b1.fma(a2, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a[pa + 3 * ars]);
             c30 = b0.fma(a3, c30);
             c31 = b1.fma(a3, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, a[pa + 4 * ars]);
             c40 = b0.fma(a4, c40);
             c41 = b1.fma(a4, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, a[pa + 5 * ars]);
             c50 = b0.fma(a5, c50);
             c51 = b1.fma(a5, c51);
-            FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, a[pa + 6 * ars]);
             c60 = b0.fma(a6, c60);
             c61 = b1.fma(a6, c61);
-            FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, a[pa + 7 * ars]);
             c70 = b0.fma(a7, c70);
             c71 = b1.fma(a7, c71);
         }
@@ -391,17 +408,18 @@ public final class GemmF32 {
     }
 
     /** The micro-kernel on a partial tile: through a zero-padded copy of the tile kept after the packed rows. */
-    private static void edge(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+    private static void edge(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, float[] c, int ci, int ldc,
                              int rows, int cols, boolean add) {
+        float[] tile = PACKED_A.get();
         int t = MC * KC;
         for (int r = 0; r < MR; r++) {
             for (int q = 0; q < NW; q++) {
-                ap[t + r * NW + q] = add && r < rows && q < cols ? c[ci + r * ldc + q] : 0f;
+                tile[t + r * NW + q] = add && r < rows && q < cols ? c[ci + r * ldc + q] : 0f;
             }
         }
-        kernel(kc, ap, ai, bp, bi, ap, t, NW, true);
+        kernel(kc, a, ai, ars, acs, bp, bi, tile, t, NW, true);
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(ap, t + r * NW, c, ci + r * ldc, cols);
+            System.arraycopy(tile, t + r * NW, c, ci + r * ldc, cols);
         }
     }
 }

@@ -164,14 +164,14 @@ class GemmPropertiesTest {
     @Provide
     Arbitrary<Case> largeF32() {
         return cases(Arbitraries.integers().between(GemmF32.MC + 1, 2 * GemmF32.MC + 11),
-                Arbitraries.integers().between(1, 3 * GemmF32.NW + 5),
+                Arbitraries.integers().between(1, (GemmF32.DIRECT_A_SLIVERS + 3) * GemmF32.NW + 5),
                 Arbitraries.integers().between(GemmF32.KC + 1, 2 * GemmF32.KC + 9));
     }
 
     @Provide
     Arbitrary<Case> largeF64() {
         return cases(Arbitraries.integers().between(GemmF64.MC + 1, 2 * GemmF64.MC + 11),
-                Arbitraries.integers().between(1, 3 * GemmF64.NW + 5),
+                Arbitraries.integers().between(1, (GemmF64.DIRECT_A_SLIVERS + 3) * GemmF64.NW + 5),
                 Arbitraries.integers().between(GemmF64.KC + 1, 2 * GemmF64.KC + 9));
     }
 
