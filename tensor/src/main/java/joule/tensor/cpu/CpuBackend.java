@@ -45,6 +45,10 @@ public final class CpuBackend implements Backend {
         return k != null ? k : DEFAULT_KERNELS;
     }
 
+    /** Per thread: one segment ({@link StridedLoop#BLOCK} elements) of scratch for the fused ops. */
+    private static final ThreadLocal<float[]> SCRATCH_F = ThreadLocal.withInitial(() -> new float[StridedLoop.BLOCK]);
+    private static final ThreadLocal<double[]> SCRATCH_D = ThreadLocal.withInitial(() -> new double[StridedLoop.BLOCK]);
+
     private static float[] f(Tensor t) {
         return ((CpuStorage) t.storage()).floats();
     }
@@ -147,9 +151,7 @@ public final class CpuBackend implements Backend {
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast(op.opName(), a.shape(), b.shape());
         Tensor out = empty(a.dtype(), shape);
-        StridedLoop loop = new StridedLoop(shape, new int[] {a.offset(), b.offset(), 0},
-                Shapes.broadcastStrides(a.shape(), a.strides(), shape),
-                Shapes.broadcastStrides(b.shape(), b.strides(), shape), out.strides());
+        StridedLoop loop = binaryLoop(a, b, out);
         int as = loop.innerStride(0);
         int bs = loop.innerStride(1);
         int ys = loop.innerStride(2);
@@ -192,21 +194,124 @@ public final class CpuBackend implements Backend {
         return isF32(contiguous) ? kernels().firstNaN(f(contiguous), 0, n) : kernels().firstNaN(d(contiguous), 0, n);
     }
 
+    /**
+     * The binary op, then the unary op in place on each segment while it is still in cache. Ops with a
+     * restricted domain take the unfused path, whose checks name the op and the offending element.
+     */
     @Override
     public Tensor binaryThenUnary(BinaryOp op, Tensor a, Tensor b, UnaryOp u) {
-        return unary(u, binary(op, a, b));
+        if (op.restrictedDomain() || u.domain() != null) {
+            return unary(u, binary(op, a, b));
+        }
+        Tensor out = empty(a.dtype(), Shapes.broadcast(op.opName(), a.shape(), b.shape()));
+        StridedLoop loop = binaryLoop(a, b, out);
+        int as = loop.innerStride(0);
+        int bs = loop.innerStride(1);
+        int ys = loop.innerStride(2);
+        CpuKernels k = kernels();
+        if (isF32(a)) {
+            float[] aa = f(a);
+            float[] ba = f(b);
+            float[] ya = f(out);
+            loop.forEach((off, n) -> {
+                k.binary(op, aa, off[0], as, ba, off[1], bs, ya, off[2], ys, n);
+                k.unary(u, ya, off[2], ys, ya, off[2], ys, n);
+            });
+        } else {
+            double[] aa = d(a);
+            double[] ba = d(b);
+            double[] ya = d(out);
+            loop.forEach((off, n) -> {
+                k.binary(op, aa, off[0], as, ba, off[1], bs, ya, off[2], ys, n);
+                k.unary(u, ya, off[2], ys, ya, off[2], ys, n);
+            });
+        }
+        return out;
     }
 
+    /** {@code u(b)} into each segment of the output, then the binary op with {@code a} in place; domains as above. */
     @Override
     public Tensor binaryOfUnary(BinaryOp op, Tensor a, UnaryOp u, Tensor b) {
-        return binary(op, a, unary(u, b));
+        if (op.restrictedDomain() || u.domain() != null) {
+            return binary(op, a, unary(u, b));
+        }
+        Tensor out = empty(a.dtype(), Shapes.broadcast(op.opName(), a.shape(), b.shape()));
+        StridedLoop loop = binaryLoop(a, b, out);
+        int as = loop.innerStride(0);
+        int bs = loop.innerStride(1);
+        int ys = loop.innerStride(2);
+        CpuKernels k = kernels();
+        if (isF32(a)) {
+            float[] aa = f(a);
+            float[] ba = f(b);
+            float[] ya = f(out);
+            loop.forEach((off, n) -> {
+                k.unary(u, ba, off[1], bs, ya, off[2], ys, n);
+                k.binary(op, aa, off[0], as, ya, off[2], ys, ya, off[2], ys, n);
+            });
+        } else {
+            double[] aa = d(a);
+            double[] ba = d(b);
+            double[] ya = d(out);
+            loop.forEach((off, n) -> {
+                k.unary(u, ba, off[1], bs, ya, off[2], ys, n);
+                k.binary(op, aa, off[0], as, ya, off[2], ys, ya, off[2], ys, n);
+            });
+        }
+        return out;
     }
 
+    /**
+     * Per segment: {@code y = score·step}, {@code y = x + y}, then {@code y = y + noise·noiseScale} through a
+     * per-thread scratch segment: the same roundings as the three ops one after the other.
+     */
     @Override
     public Tensor langevinStep(Tensor x, Tensor score, Tensor noise, double step, double noiseScale) {
-        Tensor drift = binary(BinaryOp.MUL, score, full(x.dtype(), new int[0], step));
-        Tensor kick = binary(BinaryOp.MUL, noise, full(x.dtype(), new int[0], noiseScale));
-        return binary(BinaryOp.ADD, binary(BinaryOp.ADD, x, drift), kick);
+        Tensor out = empty(x.dtype(), x.shape());
+        StridedLoop loop = new StridedLoop(x.shape(), new int[] {x.offset(), score.offset(), noise.offset(), 0},
+                x.strides(), score.strides(), noise.strides(), out.strides());
+        int xs = loop.innerStride(0);
+        int ss = loop.innerStride(1);
+        int zs = loop.innerStride(2);
+        int ys = loop.innerStride(3);
+        CpuKernels k = kernels();
+        if (isF32(x)) {
+            float[] xa = f(x);
+            float[] sa = f(score);
+            float[] za = f(noise);
+            float[] ya = f(out);
+            float[] h = {(float) step};
+            float[] c = {(float) noiseScale};
+            loop.forEach((off, n) -> {
+                float[] t = SCRATCH_F.get();
+                k.binary(BinaryOp.MUL, sa, off[1], ss, h, 0, 0, ya, off[3], ys, n);
+                k.binary(BinaryOp.ADD, xa, off[0], xs, ya, off[3], ys, ya, off[3], ys, n);
+                k.binary(BinaryOp.MUL, za, off[2], zs, c, 0, 0, t, 0, 1, n);
+                k.binary(BinaryOp.ADD, ya, off[3], ys, t, 0, 1, ya, off[3], ys, n);
+            });
+        } else {
+            double[] xa = d(x);
+            double[] sa = d(score);
+            double[] za = d(noise);
+            double[] ya = d(out);
+            double[] h = {step};
+            double[] c = {noiseScale};
+            loop.forEach((off, n) -> {
+                double[] t = SCRATCH_D.get();
+                k.binary(BinaryOp.MUL, sa, off[1], ss, h, 0, 0, ya, off[3], ys, n);
+                k.binary(BinaryOp.ADD, xa, off[0], xs, ya, off[3], ys, ya, off[3], ys, n);
+                k.binary(BinaryOp.MUL, za, off[2], zs, c, 0, 0, t, 0, 1, n);
+                k.binary(BinaryOp.ADD, ya, off[3], ys, t, 0, 1, ya, off[3], ys, n);
+            });
+        }
+        return out;
+    }
+
+    private static StridedLoop binaryLoop(Tensor a, Tensor b, Tensor out) {
+        int[] shape = out.shape();
+        return new StridedLoop(shape, new int[] {a.offset(), b.offset(), 0},
+                Shapes.broadcastStrides(a.shape(), a.strides(), shape),
+                Shapes.broadcastStrides(b.shape(), b.strides(), shape), out.strides());
     }
 
     @Override
