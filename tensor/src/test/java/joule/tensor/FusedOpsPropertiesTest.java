@@ -40,7 +40,7 @@ class FusedOpsPropertiesTest {
                 Tensor pre = ElementwiseKernelPropertiesTest.apply(op, a.tensor(), b.tensor());
                 Tensor expected = ElementwiseKernelPropertiesTest.apply(u, pre);
                 Tensor fused = a.tensor().binaryThenUnary(op, b.tensor(), u);
-                assertClose(u, dt, pre.toDoubleArray(), expected, fused, what);
+                assertClose(u, dt, pre.toDoubleArray(), null, expected, fused, what);
             }
         }
     }
@@ -61,7 +61,8 @@ class FusedOpsPropertiesTest {
                 Tensor fused = a.tensor().binaryOfUnary(op, u, b.tensor());
                 if (op == BinaryOp.MUL || ElementwiseKernelPropertiesTest.ulps(u, dt) == 0) {
                     double[] x = b.tensor().expand(expected.shape()).toDoubleArray();
-                    assertClose(u, dt, x, expected, fused, what);
+                    double[] scale = op == BinaryOp.MUL ? a.tensor().expand(expected.shape()).abs().toDoubleArray() : null;
+                    assertClose(u, dt, x, scale, expected, fused, what);
                 } else {
                     assertArrayEquals(expected.shape(), fused.shape(), what);
                 }
@@ -104,8 +105,12 @@ class FusedOpsPropertiesTest {
         return net.jqwik.api.Arbitraries.of(1e-4, 0.01, 0.37, 2.0);
     }
 
-    /** Fused against unfused: same shape; equal within the unary op's tolerance at its input {@code x}. */
-    private static void assertClose(UnaryOp u, DType dt, double[] x, Tensor expected, Tensor fused, Supplier<String> what) {
+    /**
+     * Fused against unfused: same shape; equal within the unary op's tolerance at its input {@code x}, its
+     * absolute floor multiplied by {@code scale} (the other factor of a product; null: 1).
+     */
+    private static void assertClose(UnaryOp u, DType dt, double[] x, double[] scale, Tensor expected, Tensor fused,
+                                    Supplier<String> what) {
         assertArrayEquals(expected.shape(), fused.shape(), what);
         double[] e = expected.toDoubleArray();
         double[] f = fused.toDoubleArray();
@@ -115,7 +120,8 @@ class FusedOpsPropertiesTest {
             if (Double.isNaN(e[i]) && Double.isNaN(f[i])) {
                 continue;
             }
-            Rounding.assertUlps(e[i], f[i], 2 * k, 2 * ElementwiseKernelPropertiesTest.floor(u, dt, x[i]), dt,
+            double floor = 2 * ElementwiseKernelPropertiesTest.floor(u, dt, x[i]) * (scale == null ? 1 : scale[i]);
+            Rounding.assertUlps(e[i], f[i], 2 * k, floor, dt,
                     () -> what.get() + ", element " + at);
         }
     }
