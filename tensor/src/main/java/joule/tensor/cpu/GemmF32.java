@@ -42,7 +42,7 @@ public final class GemmF32 {
     /** With B's rows contiguous, products of fewer multiply-adds than this (or of at most MR/2 rows) run unpacked. */
     private static final long SMALL = 1 << 14;
     /** Products of fewer multiply-adds than this run on the calling thread. */
-    private static final long PARALLEL = 3 << 23;
+    private static final long PARALLEL = 1 << 22;
 
     /** Per thread: a block of A packed, then room for one tile of C (see {@link #edge}). */
     private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[MC * KC + MR * NW]);
