@@ -1,0 +1,213 @@
+// Batched matrix products C[batch] = A[batch] · B[batch] read through any strides (transposed views need no
+// copy). The batch layout has two operands, A and B (their batch strides and offsets, broadcast axes with stride
+// 0); C is contiguous [batch, m, n]. Blocks: x = output tiles (row-major over the tile grid), y walks the batch.
+#pragma once
+#include <mma.h>
+#include "layout.cuh"
+
+// The shape of one product and the strides of its operands (elements): A(i, p) at a[i·aRow + p·aCol],
+// B(p, j) at b[p·bRow + j·bCol].
+struct MatmulShape {
+    int m, n, k;
+    int aRow, aCol, bRow, bCol;
+};
+static_assert(sizeof(MatmulShape) == 7 * sizeof(int), "MatmulShape must match joule.cuda.CudaBackend");
+
+// Loads the BM × BK tile of A at (row0, p0) into As[p][i] and the BK × BN tile of B at (p0, col0) into Bs[p][j],
+// zero outside the matrices. Consecutive threads walk the operand's axis with the smaller stride, so that a warp
+// reads neighbouring addresses whether the operand is row-major or transposed.
+template <typename T, int BM, int BN, int BK, int THREADS, int PAD>
+__device__ __forceinline__ void loadTiles(const MatmulShape& s, const T* __restrict__ a, const T* __restrict__ b,
+                                          int row0, int col0, int p0, T (&As)[BK][BM + PAD],
+                                          T (&Bs)[BK][BN + PAD]) {
+    const bool aAlongK = s.aCol <= s.aRow;
+    const bool bAlongN = s.bCol <= s.bRow;
+#pragma unroll
+    for (int j = 0; j < BM * BK / THREADS; ++j) {
+        const int e = threadIdx.x + j * THREADS;
+        const int i = aAlongK ? e / BK : e % BM;
+        const int p = aAlongK ? e % BK : e / BM;
+        const int gi = row0 + i;
+        const int gp = p0 + p;
+        As[p][i] = gi < s.m && gp < s.k ? a[gi * s.aRow + gp * s.aCol] : (T)0;
+    }
+#pragma unroll
+    for (int j = 0; j < BN * BK / THREADS; ++j) {
+        const int e = threadIdx.x + j * THREADS;
+        const int q = bAlongN ? e % BN : e / BK;
+        const int p = bAlongN ? e / BN : e % BK;
+        const int gq = col0 + q;
+        const int gp = p0 + p;
+        Bs[p][q] = gp < s.k && gq < s.n ? b[gp * s.bRow + gq * s.bCol] : (T)0;
+    }
+}
+
+// The SIMT product: a 16 × 16 grid of threads, each holding a TM × TN block of C in registers (rows
+// ty + 16·i, columns tx + 16·j, so that shared-memory reads and global writes are conflict-free and coalesced);
+// tiles of BK steps of the sum pass through shared memory. Each element of C is one chain of fused multiply-adds
+// in p order.
+template <typename T, int TM, int TN>
+__device__ void matmulKernel(const Layout& batch, int batchCount, const MatmulShape& s, const T* __restrict__ a,
+                             const T* __restrict__ b, T* __restrict__ c) {
+    constexpr int THREADS = 256;
+    constexpr int BM = 16 * TM;
+    constexpr int BN = 16 * TN;
+    constexpr int BK = 8;
+    constexpr int PAD = 4;
+    __shared__ T As[BK][BM + PAD];
+    __shared__ T Bs[BK][BN + PAD];
+    const int tx = threadIdx.x % 16;
+    const int ty = threadIdx.x / 16;
+    const int tilesN = (s.n + BN - 1) / BN;
+    const int row0 = (blockIdx.x / tilesN) * BM;
+    const int col0 = (blockIdx.x % tilesN) * BN;
+    for (int g = blockIdx.y; g < batchCount; g += gridDim.y) {
+        int off[2];
+        elementOffsets(batch, (unsigned)g, off);
+        T acc[TM][TN];
+#pragma unroll
+        for (int i = 0; i < TM; ++i) {
+#pragma unroll
+            for (int j = 0; j < TN; ++j) {
+                acc[i][j] = (T)0;
+            }
+        }
+        for (int p0 = 0; p0 < s.k; p0 += BK) {
+            loadTiles<T, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], row0, col0, p0, As, Bs);
+            __syncthreads();
+#pragma unroll
+            for (int p = 0; p < BK; ++p) {
+                T ra[TM];
+                T rb[TN];
+#pragma unroll
+                for (int i = 0; i < TM; ++i) {
+                    ra[i] = As[p][ty + 16 * i];
+                }
+#pragma unroll
+                for (int j = 0; j < TN; ++j) {
+                    rb[j] = Bs[p][tx + 16 * j];
+                }
+#pragma unroll
+                for (int i = 0; i < TM; ++i) {
+#pragma unroll
+                    for (int j = 0; j < TN; ++j) {
+                        acc[i][j] = fma(ra[i], rb[j], acc[i][j]);
+                    }
+                }
+            }
+            __syncthreads();
+        }
+        T* cb = c + (long long)g * s.m * s.n;
+#pragma unroll
+        for (int i = 0; i < TM; ++i) {
+            const int gi = row0 + ty + 16 * i;
+#pragma unroll
+            for (int j = 0; j < TN; ++j) {
+                const int gj = col0 + tx + 16 * j;
+                if (gi < s.m && gj < s.n) {
+                    cb[(long long)gi * s.n + gj] = acc[i][j];
+                }
+            }
+        }
+    }
+}
+
+// The float32 product on tensor cores in TF32 (10-bit mantissa inputs, float32 accumulation): 4 warps, a 64 × 64
+// tile of C per block, each warp a 32 × 32 quarter as 2 × 2 wmma fragments of 16 × 16 (k = 8 per step).
+__device__ void matmulTf32Kernel(const Layout& batch, int batchCount, const MatmulShape& s,
+                                 const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
+    using namespace nvcuda;
+    constexpr int THREADS = 128;
+    constexpr int BM = 64;
+    constexpr int BN = 64;
+    constexpr int BK = 16;
+    constexpr int PAD = 8;  // keeps every fragment pointer 32-byte aligned and staggers the banks
+    __shared__ __align__(32) float As[BK][BM + PAD];
+    __shared__ __align__(32) float Bs[BK][BN + PAD];
+    __shared__ __align__(32) float Cs[BM][BN + PAD];
+    const int warp = threadIdx.x / 32;
+    const int warpRow = (warp / 2) * 32;
+    const int warpCol = (warp % 2) * 32;
+    const int tilesN = (s.n + BN - 1) / BN;
+    const int row0 = (blockIdx.x / tilesN) * BM;
+    const int col0 = (blockIdx.x % tilesN) * BN;
+    for (int g = blockIdx.y; g < batchCount; g += gridDim.y) {
+        int off[2];
+        elementOffsets(batch, (unsigned)g, off);
+        wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[2][2];
+#pragma unroll
+        for (int i = 0; i < 2; ++i) {
+#pragma unroll
+            for (int j = 0; j < 2; ++j) {
+                wmma::fill_fragment(acc[i][j], 0.0f);
+            }
+        }
+        for (int p0 = 0; p0 < s.k; p0 += BK) {
+            loadTiles<float, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], row0, col0, p0, As, Bs);
+            __syncthreads();
+#pragma unroll
+            for (int p = 0; p < BK; p += 8) {
+                // As is stored k-major, so A's fragment is read column-major from it.
+                wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::col_major> fa[2];
+                wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> fb[2];
+#pragma unroll
+                for (int i = 0; i < 2; ++i) {
+                    wmma::load_matrix_sync(fa[i], &As[p][warpRow + 16 * i], BM + PAD);
+#pragma unroll
+                    for (int e = 0; e < fa[i].num_elements; ++e) {
+                        fa[i].x[e] = wmma::__float_to_tf32(fa[i].x[e]);
+                    }
+                }
+#pragma unroll
+                for (int j = 0; j < 2; ++j) {
+                    wmma::load_matrix_sync(fb[j], &Bs[p][warpCol + 16 * j], BN + PAD);
+#pragma unroll
+                    for (int e = 0; e < fb[j].num_elements; ++e) {
+                        fb[j].x[e] = wmma::__float_to_tf32(fb[j].x[e]);
+                    }
+                }
+#pragma unroll
+                for (int i = 0; i < 2; ++i) {
+#pragma unroll
+                    for (int j = 0; j < 2; ++j) {
+                        wmma::mma_sync(acc[i][j], fa[i], fb[j], acc[i][j]);
+                    }
+                }
+            }
+            __syncthreads();
+        }
+#pragma unroll
+        for (int i = 0; i < 2; ++i) {
+#pragma unroll
+            for (int j = 0; j < 2; ++j) {
+                wmma::store_matrix_sync(&Cs[warpRow + 16 * i][warpCol + 16 * j], acc[i][j], BN + PAD,
+                                        wmma::mem_row_major);
+            }
+        }
+        __syncthreads();
+        float* cb = c + (long long)g * s.m * s.n;
+        for (int e = threadIdx.x; e < BM * BN; e += THREADS) {
+            const int gi = row0 + e / BN;
+            const int gj = col0 + e % BN;
+            if (gi < s.m && gj < s.n) {
+                cb[(long long)gi * s.n + gj] = Cs[e / BN][e % BN];
+            }
+        }
+        __syncthreads();
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+    matmul_f32(Layout batch, int batchCount, MatmulShape shape, const float* a, const float* b, float* c) {
+    matmulKernel<float, 8, 8>(batch, batchCount, shape, a, b, c);
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+    matmul_f64(Layout batch, int batchCount, MatmulShape shape, const double* a, const double* b, double* c) {
+    matmulKernel<double, 4, 4>(batch, batchCount, shape, a, b, c);
+}
+
+extern "C" __global__ void __launch_bounds__(128)
+    matmul_tf32(Layout batch, int batchCount, MatmulShape shape, const float* a, const float* b, float* c) {
+    matmulTf32Kernel(batch, batchCount, shape, a, b, c);
+}
