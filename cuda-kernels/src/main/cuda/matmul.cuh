@@ -72,8 +72,8 @@ __device__ void matmulKernel(const Layout& batch, int batchCount, const MatmulSh
                 acc[i][j] = (T)0;
             }
         }
-        for (int p0 = 0; p0 < s.k; p0 += BK) {
-            loadTiles<T, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], row0, col0, p0, As, Bs);
+        for (unsigned p0 = 0; p0 < (unsigned)s.k; p0 += BK) {  // unsigned: p0 + BK must not wrap
+            loadTiles<T, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], row0, col0, (int)p0, As, Bs);
             __syncthreads();
 #pragma unroll
             for (int p = 0; p < BK; ++p) {
@@ -142,8 +142,8 @@ __device__ void matmulTf32Kernel(const Layout& batch, int batchCount, const Matm
                 wmma::fill_fragment(acc[i][j], 0.0f);
             }
         }
-        for (int p0 = 0; p0 < s.k; p0 += BK) {
-            loadTiles<float, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], row0, col0, p0, As, Bs);
+        for (unsigned p0 = 0; p0 < (unsigned)s.k; p0 += BK) {  // unsigned: p0 + BK must not wrap
+            loadTiles<float, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], row0, col0, (int)p0, As, Bs);
             __syncthreads();
 #pragma unroll
             for (int p = 0; p < BK; p += 8) {

@@ -83,13 +83,13 @@ template <typename T>
 __device__ void randomKernel(int distribution, int n, int perBlock, unsigned long long seed,
                              unsigned long long offset, T* __restrict__ y) {
     const uint2 key = make_uint2((unsigned)seed, (unsigned)(seed >> 32));
-    const unsigned blocks = (unsigned)((n + perBlock - 1) / perBlock);
+    const unsigned blocks = (unsigned)(((long long)n + perBlock - 1) / perBlock);
     JOULE_FOR_EACH_INDEX(blockIndex, blocks) {
         const unsigned long long counter = offset + blockIndex;
         const uint4 w = philox4x32_10(make_uint4((unsigned)counter, (unsigned)(counter >> 32), 0u, 0u), key);
         T lane[4];
         lanesOf(distribution, w, lane);
-        const int first = (int)blockIndex * perBlock;
+        const long long first = (long long)blockIndex * perBlock;
 #pragma unroll
         for (int l = 0; l < 4; ++l) {
             if (l < perBlock && first + l < n) {

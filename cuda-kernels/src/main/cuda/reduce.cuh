@@ -40,11 +40,12 @@ __device__ void reduceKernel(const Layout& kept, const Layout& reduced, int op, 
     if (o < outputs) {
         int base[1];
         elementOffsets(kept, (unsigned)o, base);
-        const int start = chunk * chunkLength;
-        const int end = min(length, start + chunkLength);
-        for (int r = start + self.lane; r < end; r += lanes) {
+        // Unsigned: a row may hold up to 2^31 - 1 elements, and r + lanes must not wrap.
+        const unsigned start = (unsigned)chunk * (unsigned)chunkLength;
+        const unsigned end = min((unsigned)length, start + (unsigned)chunkLength);
+        for (unsigned r = start + self.lane; r < end; r += lanes) {
             int at[1];
-            elementOffsets(reduced, (unsigned)r, at);
+            elementOffsets(reduced, r, at);
             acc = reduceCombine(op, acc, (double)x[base[0] + at[0]]);
         }
     }
@@ -88,13 +89,13 @@ __device__ void argmaxKernel(const Layout& kept, const Layout& reduced, int outp
     if (o < outputs) {
         int base[1];
         elementOffsets(kept, (unsigned)o, base);
-        for (int r = self.lane; r < length; r += lanes) {
+        for (unsigned r = self.lane; r < (unsigned)length; r += lanes) {
             int at[1];
-            elementOffsets(reduced, (unsigned)r, at);
+            elementOffsets(reduced, r, at);
             const double v = (double)x[base[0] + at[0]];
-            if (argmaxBefore(v, r, value, index)) {
+            if (argmaxBefore(v, (int)r, value, index)) {
                 value = v;
-                index = r;
+                index = (int)r;
             }
         }
     }

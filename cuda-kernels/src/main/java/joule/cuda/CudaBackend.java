@@ -204,7 +204,7 @@ public final class CudaBackend implements Backend {
         if (n > 0) {
             int perBlock = distribution == Distribution.RADEMACHER || dtype == DType.FLOAT32 ? 4 : 2;
             gpu.launch(Kernel.of(Kernel.RANDOM_F32, Kernel.RANDOM_F64, dtype), "random",
-                    blocksFor((n + perBlock - 1) / perBlock), 1, THREADS, new KernelArgs().i32(distribution.ordinal())
+                    blocksFor(((long) n + perBlock - 1) / perBlock), 1, THREADS, new KernelArgs().i32(distribution.ordinal())
                             .i32(n).i32(perBlock).u64(seed).u64(offset).buffer(storage(out)));
         }
         return out;
