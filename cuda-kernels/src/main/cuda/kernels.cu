@@ -2,5 +2,6 @@
 // extern "C" entry point (the names joule.cuda.Kernel lists), instantiated for float and double from one template.
 #include "elementwise.cuh"
 #include "matmul.cuh"
+#include "matmul_tf32.cuh"
 #include "philox.cuh"
 #include "reduce.cuh"
