@@ -1,8 +1,11 @@
-// Just enough of CUDA's built-ins to compile the elementwise and random kernels (layout.cuh, ops.cuh, trig.cuh,
-// domain_errors.cuh, elementwise.cuh, philox.cuh) as plain C++ and run them on the host, one thread per block and
-// the blocks one after the other. KernelsOnHostTest uses this to check the kernels' arithmetic without a GPU; the
-// library's libm (exp, log, pow...) stands in for CUDA's, everything else is the kernels' own code.
+// Just enough of CUDA's built-ins to compile the kernels as plain C++ and run them on the host (mma.h beside this
+// stands in for the tensor-core API): the threads of a block are real threads (host_device.cpp starts them), so
+// __syncthreads is a barrier, __shared__ variables are shared, and atomics are atomic. The blocks of a grid run one
+// after the other. The host's libm (exp, log, pow...) stands in for CUDA's; everything else is the kernels' code.
 #pragma once
+#include <algorithm>
+#include <atomic>
+#include <barrier>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -19,32 +22,38 @@ using std::fabs;
 using std::isfinite;
 using std::isinf;
 using std::isnan;
+using std::min;
 
 struct HostDim3 {
     unsigned x, y, z;
 };
-inline HostDim3 threadIdx{0, 0, 0};
+inline thread_local HostDim3 threadIdx{0, 0, 0};
 inline HostDim3 blockIdx{0, 0, 0};
 inline HostDim3 blockDim{1, 1, 1};
 inline HostDim3 gridDim{1, 1, 1};
 
-inline void __syncthreads() {}
-inline void __threadfence() {}
+// The barrier of the block being run (host_device.cpp sets it).
+inline std::barrier<>* hostBlockBarrier = nullptr;
+
+inline void __syncthreads() {
+    hostBlockBarrier->arrive_and_wait();
+}
+inline void __threadfence() {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+}
 
 inline unsigned atomicAdd(unsigned* p, unsigned v) {
-    unsigned old = *p;
-    *p = old + v;
-    return old;
+    return std::atomic_ref<unsigned>(*p).fetch_add(v);
 }
 inline unsigned long long atomicMin(unsigned long long* p, unsigned long long v) {
-    unsigned long long old = *p;
-    *p = v < old ? v : old;
+    std::atomic_ref<unsigned long long> a(*p);
+    unsigned long long old = a.load();
+    while (v < old && !a.compare_exchange_weak(old, v)) {
+    }
     return old;
 }
 inline unsigned long long atomicExch(unsigned long long* p, unsigned long long v) {
-    unsigned long long old = *p;
-    *p = v;
-    return old;
+    return std::atomic_ref<unsigned long long>(*p).exchange(v);
 }
 
 inline unsigned __umulhi(unsigned a, unsigned b) {

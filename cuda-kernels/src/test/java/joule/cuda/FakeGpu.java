@@ -3,8 +3,6 @@ package joule.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,46 +67,18 @@ final class FakeGpu extends FakeMemory implements Gpu {
 
     @Override
     public void copyToDevice(long dst, Object hostArray, String op) {
-        ByteBuffer b;
-        switch (hostArray) {
-            case float[] a -> {
-                b = ByteBuffer.allocate(4 * a.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(a);
-            }
-            case double[] a -> {
-                b = ByteBuffer.allocate(8 * a.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asDoubleBuffer().put(a);
-            }
-            case byte[] a -> b = ByteBuffer.wrap(a.clone());
-            default -> throw new AssertionError("host array " + hostArray);
-        }
-        contents.put(dst, b.array());
+        contents.put(dst, HostArrays.toBytes(hostArray));
     }
 
     @Override
     public void copyToHost(Object hostArray, long src, String op) {
+        byte[] bytes = new byte[HostArrays.byteSize(hostArray)];
         Map.Entry<Long, byte[]> e = contents.floorEntry(src);
-        ByteBuffer b = ByteBuffer.allocate(bytes(hostArray)).order(ByteOrder.LITTLE_ENDIAN);
         if (e != null && src - e.getKey() < e.getValue().length) {
             int from = (int) (src - e.getKey());
-            b.put(e.getValue(), from, Math.min(b.capacity(), e.getValue().length - from));
+            System.arraycopy(e.getValue(), from, bytes, 0, Math.min(bytes.length, e.getValue().length - from));
         }
-        b.rewind();
-        switch (hostArray) {
-            case float[] a -> b.asFloatBuffer().get(a);
-            case double[] a -> b.asDoubleBuffer().get(a);
-            case byte[] a -> b.get(a);
-            default -> throw new AssertionError("host array " + hostArray);
-        }
-    }
-
-    private static int bytes(Object hostArray) {
-        return switch (hostArray) {
-            case float[] a -> 4 * a.length;
-            case double[] a -> 8 * a.length;
-            case byte[] a -> a.length;
-            default -> throw new AssertionError("host array " + hostArray);
-        };
+        HostArrays.fromBytes(bytes, hostArray);
     }
 
     @Override
