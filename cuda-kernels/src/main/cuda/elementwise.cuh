@@ -48,29 +48,23 @@ __device__ void binaryKernel(const Layout& layout, int n, int op, const T* __res
     }
 }
 
-// y = u(a op b), the intermediate rounded to T: bias + activation in one pass. Only for ops without a restricted
-// domain (the host composes the unfused kernels otherwise, so that errors are found exactly as on the CPU).
-template <typename T>
-__device__ void binaryThenUnaryKernel(const Layout& layout, int n, int op, int u, const T* __restrict__ a,
-                                      const T* __restrict__ b, T* __restrict__ y) {
+// The fused pairs, each intermediate rounded to T so that they give the unfused ops' numbers: y = u(a op b)
+// (bias + activation) when unaryLast, else y = a op u(b) (a gradient times an activation's derivative). Only for
+// ops without a restricted domain (the host runs the two ops one after the other otherwise, so that errors are
+// found exactly as on the CPU).
+template <typename T, bool unaryLast>
+__device__ void fusedKernel(const Layout& layout, int n, int op, int u, const T* __restrict__ a,
+                            const T* __restrict__ b, T* __restrict__ y) {
     JOULE_FOR_EACH_INDEX(i, n) {
         int off[2];
         elementOffsets(layout, i, off);
-        T t = (T)applyBinary(op, (double)a[off[0]], (double)b[off[1]]);
-        y[i] = (T)applyUnary(u, (double)t);
-    }
-}
-
-// y = a op u(b), the intermediate rounded to T: a gradient times an activation's derivative in one pass. Only for
-// ops without a restricted domain.
-template <typename T>
-__device__ void binaryOfUnaryKernel(const Layout& layout, int n, int op, int u, const T* __restrict__ a,
-                                    const T* __restrict__ b, T* __restrict__ y) {
-    JOULE_FOR_EACH_INDEX(i, n) {
-        int off[2];
-        elementOffsets(layout, i, off);
-        T t = (T)applyUnary(u, (double)b[off[1]]);
-        y[i] = (T)applyBinary(op, (double)a[off[0]], (double)t);
+        if (unaryLast) {
+            T t = (T)applyBinary(op, (double)a[off[0]], (double)b[off[1]]);
+            y[i] = (T)applyUnary(u, (double)t);
+        } else {
+            T t = (T)applyUnary(u, (double)b[off[1]]);
+            y[i] = (T)applyBinary(op, (double)a[off[0]], (double)t);
+        }
     }
 }
 
@@ -134,11 +128,11 @@ __device__ void copyKernel(const Layout& layout, int n, const S* src, D* dst) {
     }                                                                                                           \
     extern "C" __global__ void __launch_bounds__(JOULE_THREADS)                                                 \
         binary_then_unary_##suffix(Layout layout, int n, int op, int u, const T* a, const T* b, T* y) {         \
-        binaryThenUnaryKernel<T>(layout, n, op, u, a, b, y);                                                    \
+        fusedKernel<T, true>(layout, n, op, u, a, b, y);                                                    \
     }                                                                                                           \
     extern "C" __global__ void __launch_bounds__(JOULE_THREADS)                                                 \
         binary_of_unary_##suffix(Layout layout, int n, int op, int u, const T* a, const T* b, T* y) {           \
-        binaryOfUnaryKernel<T>(layout, n, op, u, a, b, y);                                                      \
+        fusedKernel<T, false>(layout, n, op, u, a, b, y);                                                      \
     }                                                                                                           \
     extern "C" __global__ void __launch_bounds__(JOULE_THREADS)                                                 \
         langevin_step_##suffix(Layout layout, int n, double step, double noiseScale, const T* x,                \

@@ -41,6 +41,13 @@ __device__ __forceinline__ void loadTiles(const MatmulShape& s, const T* __restr
     }
 }
 
+// The first row and column of this block's BM × BN tile of C (tiles numbered row-major over the tile grid).
+template <int BM, int BN>
+__device__ __forceinline__ int2 tileOrigin(const MatmulShape& s) {
+    const int tilesN = (s.n + BN - 1) / BN;
+    return make_int2((blockIdx.x / tilesN) * BM, (blockIdx.x % tilesN) * BN);
+}
+
 // The SIMT product: a 16 × 16 grid of threads, each holding a TM × TN block of C in registers (rows
 // ty + 16·i, columns tx + 16·j, so that shared-memory reads and global writes are conflict-free and coalesced);
 // tiles of BK steps of the sum pass through shared memory. Each element of C is one chain of fused multiply-adds
@@ -57,9 +64,7 @@ __device__ void matmulKernel(const Layout& batch, int batchCount, const MatmulSh
     __shared__ T Bs[BK][BN + PAD];
     const int tx = threadIdx.x % 16;
     const int ty = threadIdx.x / 16;
-    const int tilesN = (s.n + BN - 1) / BN;
-    const int row0 = (blockIdx.x / tilesN) * BM;
-    const int col0 = (blockIdx.x % tilesN) * BN;
+    const int2 tile = tileOrigin<BM, BN>(s);  // the tile's first row and column
     for (int g = blockIdx.y; g < batchCount; g += gridDim.y) {
         int off[2];
         elementOffsets(batch, (unsigned)g, off);
@@ -72,7 +77,7 @@ __device__ void matmulKernel(const Layout& batch, int batchCount, const MatmulSh
             }
         }
         for (unsigned p0 = 0; p0 < (unsigned)s.k; p0 += BK) {  // unsigned: p0 + BK must not wrap
-            loadTiles<T, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], row0, col0, (int)p0, As, Bs);
+            loadTiles<T, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], tile.x, tile.y, (int)p0, As, Bs);
             __syncthreads();
 #pragma unroll
             for (int p = 0; p < BK; ++p) {
@@ -99,10 +104,10 @@ __device__ void matmulKernel(const Layout& batch, int batchCount, const MatmulSh
         T* cb = c + (long long)g * s.m * s.n;
 #pragma unroll
         for (int i = 0; i < TM; ++i) {
-            const int gi = row0 + ty + 16 * i;
+            const int gi = tile.x + ty + 16 * i;
 #pragma unroll
             for (int j = 0; j < TN; ++j) {
-                const int gj = col0 + tx + 16 * j;
+                const int gj = tile.y + tx + 16 * j;
                 if (gi < s.m && gj < s.n) {
                     cb[(long long)gi * s.n + gj] = acc[i][j];
                 }

@@ -4,6 +4,16 @@
 #include <mma.h>
 #include "matmul.cuh"
 
+// Loads a fragment from shared memory and rounds its elements to TF32.
+template <typename Fragment>
+__device__ __forceinline__ void loadAsTf32(Fragment& f, const float* p, unsigned ldm) {
+    nvcuda::wmma::load_matrix_sync(f, p, ldm);
+#pragma unroll
+    for (int e = 0; e < f.num_elements; ++e) {
+        f.x[e] = nvcuda::wmma::__float_to_tf32(f.x[e]);
+    }
+}
+
 // The float32 product on tensor cores in TF32 (10-bit mantissa inputs, float32 accumulation): 4 warps, a 64 × 64
 // tile of C per block, each warp a 32 × 32 quarter as 2 × 2 wmma fragments of 16 × 16 (k = 8 per step).
 __device__ void matmulTf32Kernel(const Layout& batch, int batchCount, const MatmulShape& s,
@@ -20,9 +30,7 @@ __device__ void matmulTf32Kernel(const Layout& batch, int batchCount, const Matm
     const int warp = threadIdx.x / 32;
     const int warpRow = (warp / 2) * 32;
     const int warpCol = (warp % 2) * 32;
-    const int tilesN = (s.n + BN - 1) / BN;
-    const int row0 = (blockIdx.x / tilesN) * BM;
-    const int col0 = (blockIdx.x % tilesN) * BN;
+    const int2 tile = tileOrigin<BM, BN>(s);  // the tile's first row and column
     for (int g = blockIdx.y; g < batchCount; g += gridDim.y) {
         int off[2];
         elementOffsets(batch, (unsigned)g, off);
@@ -35,7 +43,7 @@ __device__ void matmulTf32Kernel(const Layout& batch, int batchCount, const Matm
             }
         }
         for (unsigned p0 = 0; p0 < (unsigned)s.k; p0 += BK) {  // unsigned: p0 + BK must not wrap
-            loadTiles<float, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], row0, col0, (int)p0, As, Bs);
+            loadTiles<float, BM, BN, BK, THREADS, PAD>(s, a + off[0], b + off[1], tile.x, tile.y, (int)p0, As, Bs);
             __syncthreads();
 #pragma unroll
             for (int p = 0; p < BK; p += 8) {
@@ -44,19 +52,11 @@ __device__ void matmulTf32Kernel(const Layout& batch, int batchCount, const Matm
                 wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> fb[2];
 #pragma unroll
                 for (int i = 0; i < 2; ++i) {
-                    wmma::load_matrix_sync(fa[i], &As[p][warpRow + 16 * i], BM + PAD);
-#pragma unroll
-                    for (int e = 0; e < fa[i].num_elements; ++e) {
-                        fa[i].x[e] = wmma::__float_to_tf32(fa[i].x[e]);
-                    }
+                    loadAsTf32(fa[i], &As[p][warpRow + 16 * i], BM + PAD);
                 }
 #pragma unroll
                 for (int j = 0; j < 2; ++j) {
-                    wmma::load_matrix_sync(fb[j], &Bs[p][warpCol + 16 * j], BN + PAD);
-#pragma unroll
-                    for (int e = 0; e < fb[j].num_elements; ++e) {
-                        fb[j].x[e] = wmma::__float_to_tf32(fb[j].x[e]);
-                    }
+                    loadAsTf32(fb[j], &Bs[p][warpCol + 16 * j], BN + PAD);
                 }
 #pragma unroll
                 for (int i = 0; i < 2; ++i) {
@@ -79,8 +79,8 @@ __device__ void matmulTf32Kernel(const Layout& batch, int batchCount, const Matm
         __syncthreads();
         float* cb = c + (long long)g * s.m * s.n;
         for (int e = threadIdx.x; e < BM * BN; e += THREADS) {
-            const int gi = row0 + e / BN;
-            const int gj = col0 + e % BN;
+            const int gi = tile.x + e / BN;
+            const int gj = tile.y + e % BN;
             if (gi < s.m && gj < s.n) {
                 cb[(long long)gi * s.n + gj] = Cs[e / BN][e % BN];
             }

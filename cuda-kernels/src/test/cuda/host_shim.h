@@ -71,6 +71,9 @@ inline int __clzll(long long x) {
     return x == 0 ? 64 : __builtin_clzll((unsigned long long)x);
 }
 
+struct int2 {
+    int x, y;
+};
 struct uint2 {
     unsigned x, y;
 };
@@ -80,6 +83,9 @@ struct uint4 {
 struct double2 {
     double x, y;
 };
+inline int2 make_int2(int x, int y) {
+    return {x, y};
+}
 inline uint2 make_uint2(unsigned x, unsigned y) {
     return {x, y};
 }

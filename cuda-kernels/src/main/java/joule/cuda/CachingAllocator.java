@@ -184,25 +184,24 @@ final class CachingAllocator {
         TreeSet<Block> pool = block.small ? freeSmall : freeLarge;
         Block merged = block;
         if (merged.previous != null && merged.previous.free) {
-            Block before = merged.previous;
-            pool.remove(before);
-            before.size += merged.size;
-            before.next = merged.next;
-            if (merged.next != null) {
-                merged.next.previous = before;
-            }
-            merged = before;
+            merged = merge(merged.previous, merged, pool);
         }
         if (merged.next != null && merged.next.free) {
-            Block after = merged.next;
-            pool.remove(after);
-            merged.size += after.size;
-            merged.next = after.next;
-            if (after.next != null) {
-                after.next.previous = merged;
-            }
+            merged = merge(merged, merged.next, pool);
         }
         pool.add(merged);
+    }
+
+    /** Joins {@code second}, the block after {@code first} in their segment, into {@code first}, out of the pool. */
+    private static Block merge(Block first, Block second, TreeSet<Block> pool) {
+        pool.remove(first);
+        pool.remove(second);
+        first.size += second.size;
+        first.next = second.next;
+        if (second.next != null) {
+            second.next.previous = first;
+        }
+        return first;
     }
 
     /**
