@@ -121,6 +121,7 @@ final class CudaDevice implements Gpu {
                 + ") is installed, but it finds no CUDA device");
     }
 
+    @SuppressWarnings("restricted") // opens the driver library only to tell a missing driver apart; calls nothing
     private static void requireDriverLibrary() {
         try (Arena arena = Arena.ofConfined()) {
             SymbolLookup.libraryLookup(DRIVER_LIBRARY, arena);

@@ -18,7 +18,7 @@ import java.util.StringJoiner;
  * stand-ins for CUDA's built-ins and for the wmma API (host_shim.h, mma.h), serves memory, copies and launches over
  * a pipe; each block runs on its own threads with a barrier for {@code __syncthreads}. Needs g++.
  */
-final class EmulatedGpu implements Gpu, AutoCloseable {
+final class EmulatedGpu implements Gpu {
     private static final HexFormat HEX = HexFormat.of();
 
     private final Process process;
@@ -124,8 +124,8 @@ final class EmulatedGpu implements Gpu, AutoCloseable {
     public void synchronize(String op) {
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** Ends the emulator process. */
+    void stop() throws InterruptedException {
         commands.close();
         process.waitFor();
     }

@@ -49,7 +49,7 @@ class EmulatedGpuTest {
     @AfterAll
     static void stop() throws InterruptedException {
         if (gpu != null) {
-            gpu.close();
+            gpu.stop();
         }
     }
 
