@@ -15,11 +15,9 @@ final class Losses {
         }
     }
 
-    /** {@code [B, D]} with ones in column {@code i}: coordinate vector {@code e_i} for every sample. */
+    /** {@code [B, D]} with ones in column {@code i}: coordinate vector {@code e_i} for every sample, made on the batch's device. */
     static Tensor coordinate(Tensor batch, int i) {
         int d = batch.size(1);
-        double[] e = new double[d];
-        e[i] = 1;
-        return Tensor.of(batch.dtype(), e).to(batch.device()).expand(batch.size(0), d);
+        return batch.scalarLike(1).reshape(1).sliceScatter(new int[] {d}, 0, i, i + 1, 1).expand(batch.size(0), d);
     }
 }

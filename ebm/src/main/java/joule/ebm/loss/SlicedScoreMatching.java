@@ -45,7 +45,7 @@ public final class SlicedScoreMatching implements Loss {
         Tensor repeated = projections == 1 ? batch : batch.unsqueeze(0).expand(projections, b, d).reshape(-1, d);
         Var x = Var.leaf(repeated);
         Var s = energy.score(x);
-        Var v = Var.constant(projection.sample(batch.dtype(), repeated.size(0), d, rng).to(batch.device()));
+        Var v = Var.constant(projection.sample(batch.device(), batch.dtype(), repeated.size(0), d, rng));
         Var vs = s.mul(v).sum(1);
         Var jv = Autograd.grad(new Var[] {vs.sum()}, new Var[] {x}, (Var[]) null,
                 GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
