@@ -6,7 +6,8 @@
 Warms up for WARMUP_SECONDS (default 2, at least two steps), then prints one JSON line per repetition,
 each repetition as many steps as fit in MIN_SECONDS_PER_REP (default 0.5). float32, threads from
 JOULE_BENCH_THREADS (default 2). Losses are written the standard way (torch.autograd.grad with
-create_graph=True), with the signs of Joule's losses.
+create_graph=True), with the signs of Joule's losses. The workloads take a device (default the CPU);
+bench/torch_cuda_workloads.py runs them on CUDA.
 """
 import json
 import math
@@ -23,7 +24,7 @@ torch.set_num_threads(THREADS)
 torch.set_default_dtype(torch.float32)
 
 
-def mlp(*sizes):
+def mlp(*sizes, device="cpu"):
     """MLP sizes[0] -> ... -> 1 with SiLU between the layers, energy E(x) of shape [B]."""
     torch.manual_seed(1)
     layers = []
@@ -31,12 +32,12 @@ def mlp(*sizes):
         layers.append(nn.Linear(sizes[i], sizes[i + 1]))
         if i + 2 < len(sizes):
             layers.append(nn.SiLU())
-    net = nn.Sequential(*layers)
+    net = nn.Sequential(*layers).to(device)
     return net, lambda x: net(x).squeeze(1)
 
 
-def batch(b, d):
-    return torch.randn(b, d, generator=torch.Generator().manual_seed(2))
+def batch(b, d, device="cpu"):
+    return torch.randn(b, d, generator=torch.Generator().manual_seed(2)).to(device)
 
 
 def train_step(net, loss_fn, x):
@@ -49,29 +50,29 @@ def train_step(net, loss_fn, x):
     return step, 1.0, "steps/s"
 
 
-def sgemm(n):
+def sgemm(n, device="cpu"):
     g = torch.Generator().manual_seed(0)
-    a, b = torch.randn(n, n, generator=g), torch.randn(n, n, generator=g)
+    a, b = torch.randn(n, n, generator=g).to(device), torch.randn(n, n, generator=g).to(device)
     return lambda: a @ b, 2.0 * n ** 3 / 1e9, "GFLOP/s"
 
 
-def ssm(d):
+def ssm(d, device="cpu"):
     """SSM, 1 Rademacher projection: mean(v^T (grad_x s) v + 1/2 (v^T s)^2), s = -grad_x E."""
-    net, energy = mlp(d, 128, 128, 1)
+    net, energy = mlp(d, 128, 128, 1, device=device)
 
     def loss(x):
         x = x.clone().requires_grad_()
-        v = torch.randint(0, 2, x.shape, dtype=x.dtype) * 2 - 1
+        v = torch.randint(0, 2, x.shape, dtype=x.dtype, device=x.device) * 2 - 1
         s = -grad(energy(x).sum(), x, create_graph=True)[0]
         vs = (v * s).sum()
         gv = grad(vs, x, create_graph=True)[0]
         return ((gv * v).sum(1) + 0.5 * (v * s).sum(1) ** 2).mean()
-    return train_step(net, loss, batch(1024, d))
+    return train_step(net, loss, batch(1024, d, device))
 
 
-def esm(d):
+def esm(d, device="cpu"):
     """Exact SM: mean(-tr(hess_x E) + 1/2 |grad_x E|^2), the trace by D backward passes."""
-    net, energy = mlp(d, 128, 128, 1)
+    net, energy = mlp(d, 128, 128, 1, device=device)
 
     def loss(x):
         x = x.clone().requires_grad_()
@@ -80,27 +81,27 @@ def esm(d):
         for i in range(d):
             trace = trace + grad(g[:, i].sum(), x, create_graph=True)[0][:, i]
         return (-trace + 0.5 * (g ** 2).sum(1)).mean()
-    return train_step(net, loss, batch(256, d))
+    return train_step(net, loss, batch(256, d, device))
 
 
-def dsm(sigma=0.1):
+def dsm(sigma=0.1, device="cpu"):
     """DSM: 1/2 mean |s(x + sigma eps) + eps / sigma|^2."""
-    net, energy = mlp(784, 512, 512, 1)
+    net, energy = mlp(784, 512, 512, 1, device=device)
 
     def loss(x):
         eps = torch.randn_like(x)
         noisy = (x + sigma * eps).requires_grad_()
         s = -grad(energy(noisy).sum(), noisy, create_graph=True)[0]
         return 0.5 * ((s + eps / sigma) ** 2).sum(1).mean()
-    return train_step(net, loss, batch(256, 784))
+    return train_step(net, loss, batch(256, 784, device))
 
 
-def langevin(chains=10_000, steps=100, eta=0.01):
+def langevin(chains=10_000, steps=100, eta=0.01, device="cpu"):
     """100 ULA steps x <- x - eta grad E(x) + sqrt(2 eta) xi, 10,000 chains in 2-D."""
-    net, energy = mlp(2, 128, 128, 1)
+    net, energy = mlp(2, 128, 128, 1, device=device)
     for p in net.parameters():
         p.requires_grad_(False)
-    init = batch(chains, 2)
+    init = batch(chains, 2, device)
 
     def run():
         x = init

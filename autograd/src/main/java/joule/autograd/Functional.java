@@ -1,7 +1,6 @@
 package joule.autograd;
 
 import java.util.function.Function;
-import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
@@ -15,6 +14,8 @@ import joule.tensor.random.Distribution;
  * differentiate the batch sum {@code Σ_b f(x)_b}, whose Hessian is block-diagonal, so each
  * Hessian-vector product serves the whole batch at once. A 0-d {@code f} is one sample over all
  * of {@code x}.
+ *
+ * <p>Results, and the directions and probes made along the way, are on the device of {@code x}.
  */
 public final class Functional {
     /** Graphs here are local to one call, used several times, and inputs may be unused (zero gradient). */
@@ -59,7 +60,7 @@ public final class Functional {
         Var in = Var.leaf(x);
         Var y = f.apply(in);
         checkShape("jvp", "tangent", t, x);
-        Var u = Var.leaf(Tensor.zeros(y.dtype(), y.shape()));
+        Var u = Var.leaf(y.value().zerosLike());
         Var w = Autograd.grad(new Var[] {y}, new Var[] {in}, new Var[] {u}, KEEP.withCreateGraph(true))[0];
         return Autograd.grad(new Var[] {w}, new Var[] {u}, constant(t), KEEP)[0].value();
     }
@@ -82,13 +83,13 @@ public final class Functional {
         int n = x.numel();
         Tensor[] rows = new Tensor[n];
         for (int i = 0; i < n; i++) {
-            Tensor e = oneHot(x.dtype(), n, i).reshape(x.shape());
+            Tensor e = oneHot(x, n, i).reshape(x.shape());
             rows[i] = Autograd.grad(new Var[] {g}, new Var[] {in}, constant(e), KEEP)[0].value().flatten();
         }
         int[] shape = new int[2 * x.rank()];
         System.arraycopy(x.shape(), 0, shape, 0, x.rank());
         System.arraycopy(x.shape(), 0, shape, x.rank(), x.rank());
-        return n == 0 ? Tensor.zeros(x.dtype(), shape) : Tensor.stack(0, rows).reshape(shape);
+        return n == 0 ? Tensor.zeros(x.device(), x.dtype(), shape) : Tensor.stack(0, rows).reshape(shape);
     }
 
     /**
@@ -131,8 +132,8 @@ public final class Functional {
         RandomStream rng = new RandomStream(seed);
         Tensor sum = null;
         for (int k = 0; k < probes; k++) {
-            Tensor v = distribution == Distribution.NORMAL ? rng.normal(x.dtype(), x.shape())
-                    : rng.rademacher(x.dtype(), x.shape());
+            Tensor v = distribution == Distribution.NORMAL ? rng.normal(x.device(), x.dtype(), x.shape())
+                    : rng.rademacher(x.device(), x.dtype(), x.shape());
             Tensor quad = b.hvp(v).mul(v).reshape(b.samples, -1).sum(1);
             sum = sum == null ? quad : sum.add(quad);
         }
@@ -147,10 +148,9 @@ public final class Functional {
         return Autograd.grad(new Var[] {y}, new Var[] {in}, (Var[]) null, KEEP.withCreateGraph(true))[0];
     }
 
-    private static Tensor oneHot(DType dtype, int n, int i) {
-        double[] e = new double[n];
-        e[i] = 1;
-        return Tensor.of(dtype, e);
+    /** The coordinate vector {@code e_i} of length {@code n}, of {@code like}'s dtype, made on its device. */
+    private static Tensor oneHot(Tensor like, int n, int i) {
+        return like.scalarLike(1).reshape(1).sliceScatter(new int[] {n}, 0, i, i + 1, 1);
     }
 
     private static void checkShape(String op, String what, Tensor v, Tensor x) {
@@ -198,13 +198,13 @@ public final class Functional {
 
         /** {@code [samples, perSample]}: the Hessian diagonal of each sample, one HVP per coordinate. */
         Tensor diagonal() {
-            DType dtype = in.dtype();
+            Tensor x = in.value();
             Tensor[] columns = new Tensor[perSample];
             for (int i = 0; i < perSample; i++) {
-                Tensor e = oneHot(dtype, perSample, i).expand(samples, perSample).reshape(in.shape());
+                Tensor e = oneHot(x, perSample, i).expand(samples, perSample).reshape(in.shape());
                 columns[i] = hvp(e).reshape(samples, perSample).select(1, i);
             }
-            return perSample == 0 ? Tensor.zeros(dtype, samples, 0) : Tensor.stack(1, columns);
+            return perSample == 0 ? Tensor.zeros(x.device(), x.dtype(), samples, 0) : Tensor.stack(1, columns);
         }
     }
 }

@@ -19,6 +19,9 @@ import joule.tensor.Tensor;
  * defaults: {@code ε = 1e-6, atol = 1e-5, rtol = 1e-3}). {@link #gradgradcheck} does the same for
  * the gradient map {@code x ↦ J_f(x)ᵀ u} with a fixed random {@code u}, which checks every second
  * derivative. {@link #vjpIdentity} checks {@code ⟨J t, c⟩ = ⟨t, Jᵀ c⟩} along random directions.
+ *
+ * <p>Inputs may live on any device (all on one); the random directions and the perturbed inputs
+ * are made there, and the comparison runs on the host.
  */
 public final class GradCheck {
     private GradCheck() {
@@ -63,8 +66,8 @@ public final class GradCheck {
      */
     public static Report gradgradcheck(Function<Var[], Var> f, Tolerance tol, long seed, Tensor... inputs) {
         checkInputs("gradgradcheck", inputs);
-        Var[] probe = leaves(inputs);
-        Tensor u = new RandomStream(seed).normal(DType.FLOAT64, f.apply(probe).shape());
+        Tensor y0 = f.apply(leaves(inputs)).value();
+        Tensor u = new RandomStream(seed).normal(y0.device(), DType.FLOAT64, y0.shape());
         Function<Var[], Var> gradientMap = xs -> {
             Var y = f.apply(xs);
             Var[] g = Autograd.grad(new Var[] {y}, xs, new Var[] {Var.constant(u)},
@@ -90,11 +93,11 @@ public final class GradCheck {
         RandomStream rng = new RandomStream(seed);
         Tensor[] t = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
-            t[i] = rng.normal(DType.FLOAT64, inputs[i].shape());
+            t[i] = rng.normal(inputs[i].device(), DType.FLOAT64, inputs[i].shape());
         }
         Var[] xs = leaves(inputs);
         Var y = f.apply(xs);
-        Tensor c = rng.normal(DType.FLOAT64, y.shape());
+        Tensor c = rng.normal(y.value().device(), DType.FLOAT64, y.shape());
         Var[] jtc = Autograd.grad(new Var[] {y}, xs, new Var[] {Var.constant(c)}, new GradOptions(false, false, true));
         double viaVjp = 0;
         for (int i = 0; i < inputs.length; i++) {
@@ -121,7 +124,7 @@ public final class GradCheck {
     private static Tensor jvp(Function<Var[], Var> f, Tensor[] inputs, Tensor[] t) {
         Var[] xs = leaves(inputs);
         Var y = f.apply(xs);
-        Var u = Var.leaf(Tensor.zeros(y.dtype(), y.shape()));
+        Var u = Var.leaf(y.value().zerosLike());
         Var[] w = Autograd.grad(new Var[] {y}, xs, new Var[] {u}, new GradOptions(true, true, true));
         Var[] tangents = new Var[t.length];
         for (int i = 0; i < t.length; i++) {
@@ -150,7 +153,8 @@ public final class GradCheck {
             }
             double[] e = new double[outN];
             e[j] = 1;
-            Var[] g = Autograd.grad(new Var[] {y}, xs, new Var[] {Var.constant(Tensor.of(e).reshape(outShape))}, new GradOptions(false, false, true));
+            Tensor direction = Tensor.of(e).reshape(outShape).to(y.value().device());
+            Var[] g = Autograd.grad(new Var[] {y}, xs, new Var[] {Var.constant(direction)}, new GradOptions(false, false, true));
             for (int i = 0; i < inputs.length; i++) {
                 analytical[i][j] = g[i].value().toDoubleArray();
             }
@@ -186,10 +190,10 @@ public final class GradCheck {
         Tensor[] moved = inputs.clone();
         double[] shifted = base.clone();
         shifted[p] = base[p] + eps;
-        moved[i] = Tensor.of(shifted).reshape(inputs[i].shape());
+        moved[i] = Tensor.of(shifted).reshape(inputs[i].shape()).to(inputs[i].device());
         double[] up = evaluate(f, moved).toDoubleArray();
         shifted[p] = base[p] - eps;
-        moved[i] = Tensor.of(shifted).reshape(inputs[i].shape());
+        moved[i] = Tensor.of(shifted).reshape(inputs[i].shape()).to(inputs[i].device());
         double[] down = evaluate(f, moved).toDoubleArray();
         double[] d = new double[up.length];
         for (int j = 0; j < d.length; j++) {

@@ -8,6 +8,11 @@ import joule.tensor.random.PhiloxSampler;
  * advances past the counters each draw uses, so consecutive draws never overlap and the same seed
  * gives the same sequence of tensors on any thread count (and, by design, on any device).
  *
+ * <p>Each draw can name the device its tensor is created on, so code that draws noise for some
+ * data draws it where the data lives ({@code rng.normal(x.device(), x.dtype(), x.shape())}); draws
+ * that name none use the stream's own device. Where a tensor lands changes none of the numbers nor
+ * the offsets.
+ *
  * <p>Not thread-safe: give each thread its own stream (for example with distinct seeds).
  */
 public final class RandomStream {
@@ -40,30 +45,58 @@ public final class RandomStream {
         return offset;
     }
 
-    /** Standard normal values N(0, 1). */
+    /** The device that draws without a device of their own create tensors on. */
+    public Device device() {
+        return device;
+    }
+
+    /** Standard normal values N(0, 1), on this stream's device. */
     public Tensor normal(DType dtype, int... shape) {
-        return draw(Distribution.NORMAL, dtype, shape);
+        return normal(device, dtype, shape);
     }
 
-    /** Uniform values on [0, 1). */
+    /** Standard normal values N(0, 1), on {@code device} (the numbers are the same on any device). */
+    public Tensor normal(Device device, DType dtype, int... shape) {
+        return draw(Distribution.NORMAL, device, dtype, shape);
+    }
+
+    /** Uniform values on [0, 1), on this stream's device. */
     public Tensor uniform(DType dtype, int... shape) {
-        return draw(Distribution.UNIFORM, dtype, shape);
+        return uniform(device, dtype, shape);
     }
 
-    /** Uniform values on [lo, hi) (the bounds come first, so that integer bounds can't be read as a shape). */
+    /** Uniform values on [0, 1), on {@code device}. */
+    public Tensor uniform(Device device, DType dtype, int... shape) {
+        return draw(Distribution.UNIFORM, device, dtype, shape);
+    }
+
+    /**
+     * Uniform values on [lo, hi), on this stream's device (the bounds come first, so that integer
+     * bounds can't be read as a shape).
+     */
     public Tensor uniform(double lo, double hi, DType dtype, int... shape) {
+        return uniform(device, lo, hi, dtype, shape);
+    }
+
+    /** Uniform values on [lo, hi), on {@code device}. */
+    public Tensor uniform(Device device, double lo, double hi, DType dtype, int... shape) {
         if (!(lo < hi) || !Double.isFinite(hi - lo)) {
             throw new IllegalArgumentException("uniform: need finite lo < hi, got lo=" + lo + " hi=" + hi);
         }
-        return uniform(dtype, shape).mul(hi - lo).add(lo);
+        return uniform(device, dtype, shape).mul(hi - lo).add(lo);
     }
 
-    /** Rademacher values: -1 or +1 with probability ½ each. */
+    /** Rademacher values: -1 or +1 with probability ½ each, on this stream's device. */
     public Tensor rademacher(DType dtype, int... shape) {
-        return draw(Distribution.RADEMACHER, dtype, shape);
+        return rademacher(device, dtype, shape);
     }
 
-    private Tensor draw(Distribution distribution, DType dtype, int[] shape) {
+    /** Rademacher values: -1 or +1 with probability ½ each, on {@code device}. */
+    public Tensor rademacher(Device device, DType dtype, int... shape) {
+        return draw(Distribution.RADEMACHER, device, dtype, shape);
+    }
+
+    private Tensor draw(Distribution distribution, Device device, DType dtype, int[] shape) {
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException(distribution.name().toLowerCase(java.util.Locale.ROOT)

@@ -112,17 +112,37 @@ public final class Tensor {
 
     /** A tensor of zeros on the CPU. */
     public static Tensor zeros(DType dtype, int... shape) {
-        return full(dtype, 0.0, checkShape("zeros", shape));
+        return zeros(Device.CPU, dtype, shape);
+    }
+
+    /** A tensor of zeros on {@code device}. */
+    public static Tensor zeros(Device device, DType dtype, int... shape) {
+        return full(device, dtype, 0.0, checkShape("zeros", shape));
     }
 
     /** A tensor of ones on the CPU. */
     public static Tensor ones(DType dtype, int... shape) {
-        return full(dtype, 1.0, checkShape("ones", shape));
+        return ones(Device.CPU, dtype, shape);
+    }
+
+    /** A tensor of ones on {@code device}. */
+    public static Tensor ones(Device device, DType dtype, int... shape) {
+        return full(device, dtype, 1.0, checkShape("ones", shape));
     }
 
     /** A tensor filled with {@code value} on the CPU. */
     public static Tensor full(DType dtype, double value, int... shape) {
-        return Backends.of(Device.CPU).full(dtype, checkShape("full", shape), value);
+        return full(Device.CPU, dtype, value, shape);
+    }
+
+    /** A tensor filled with {@code value} on {@code device}. */
+    public static Tensor full(Device device, DType dtype, double value, int... shape) {
+        return Backends.of(device).full(dtype, checkShape("full", shape), value);
+    }
+
+    /** Zeros of this tensor's shape, dtype and device. */
+    public Tensor zerosLike() {
+        return backend().full(dtype(), shape, 0.0);
     }
 
     /** A 0-d tensor holding {@code value}. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import joule.ebm.metrics.Box;
 import joule.ebm.metrics.GridKl;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -45,19 +46,23 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the chains and of toy data.")
     long seed;
 
+    @Mixin
+    DeviceArgs device;
+
     @Override
     public Integer call() {
         data.check();
         if (n < 2) {
             throw new CliException("--n must be ≥ 2, got " + n);
         }
-        Model model = Model.load(checkpoint);
+        Device on = device.checked();
+        Model model = Model.load(checkpoint, on);
         RunConfig config = model.config().withSampler(sampler.resolve(model.config().sampler()));
         boolean given = data.dataset != null || data.file != null;
         String dataset = given ? data.dataset : config.data().dataset();
         Path file = given ? data.file : config.data().file() == null ? null : Path.of(config.data().file());
         String dataName = file != null ? file.toString() : DataSets.canonical(dataset);
-        Tensor reference = DataSets.reference(dataset, file, seed);
+        Tensor reference = DataSets.reference(dataset, file, seed).to(on);
         if (reference.size(1) != config.model().dim()) {
             throw new CliException("the model is " + config.model().dim() + "-dimensional but " + dataName + " has "
                     + reference.size(1) + " coordinates");

@@ -14,7 +14,6 @@ import joule.ebm.nn.MLP;
 import joule.ebm.nn.NoiseConditionalMLP;
 import joule.ebm.nn.Parameter;
 import joule.ebm.sample.AnnealedLangevin;
-import joule.tensor.Backends;
 import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.RandomStream;
@@ -50,22 +49,7 @@ final class Model {
             mlp = new MLP(m.activation(), DTYPE, init, sizes);
             conditional = null;
         }
-        Device device = config.training().device();
-        if (device != Device.CPU) {
-            checkDevice(device);
-            for (Parameter p : parameters()) {
-                p.set(p.value().to(device));
-            }
-        }
-    }
-
-    /** Fails with one line unless {@code device} has a backend (no CUDA backend exists yet). */
-    static void checkDevice(Device device) {
-        try {
-            Backends.of(device);
-        } catch (IllegalStateException e) {
-            throw new CliException(device + ": no CUDA backend is available in this build");
-        }
+        (conditional != null ? conditional : mlp).to(config.training().device());
     }
 
     /** A freshly initialised model (weights from the config's seed). */
@@ -73,8 +57,11 @@ final class Model {
         return new Model(config, 0);
     }
 
-    /** The model saved in {@code checkpoint}, rebuilt from the config in its metadata; bad files give a {@link CliException}. */
-    static Model load(Path checkpoint) {
+    /**
+     * The model saved in {@code checkpoint}, rebuilt from the config in its metadata, on {@code device}
+     * (whichever device it was trained on); bad files give a {@link CliException}.
+     */
+    static Model load(Path checkpoint, Device device) {
         Map<String, String> metadata;
         try {
             metadata = SafeTensors.read(checkpoint).metadata();
@@ -93,7 +80,7 @@ final class Model {
         int step;
         try {
             step = Integer.parseInt(metadata.getOrDefault("step", "0"));
-            model = new Model(RunConfig.fromJson(json), step);
+            model = new Model(RunConfig.fromJson(json).withDevice(device), step);
         } catch (CliException | NumberFormatException e) {
             throw new CliException("checkpoint " + checkpoint + ": " + e.getMessage());
         }

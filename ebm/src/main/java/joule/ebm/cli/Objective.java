@@ -31,7 +31,7 @@ record Objective(Loss loss, List<Parameter> adversary) {
     static final int REPLAY_CAPACITY = 8000;
     static final double REPLAY_RESTART = 0.05;
 
-    /** The objective of {@code config}'s loss for {@code model} on the training data. */
+    /** The objective of {@code config}'s loss for {@code model} on the training data (both on the run's device). */
     static Objective of(RunConfig config, Model model, Tensor data) {
         RunConfig.LossSpec spec = config.loss();
         Energy e = model.energy();
@@ -54,6 +54,7 @@ record Objective(Loss loss, List<Parameter> adversary) {
             case FCE -> {
                 RealNvp flow = new RealNvp(data.size(1), 4, 32, Model.DTYPE,
                         new RandomStream(config.training().seed() + 5));
+                flow.to(data.device());
                 FlowContrastiveEstimation fce = new FlowContrastiveEstimation(e, flow, 1, Model.DTYPE);
                 yield new Objective(fce, fce.flowParameters());
             }

@@ -53,10 +53,11 @@ final class Plots {
 
     /**
      * The density {@code exp(−E)} normalised over {@code box} as a heat map (bright = low energy =
-     * likely; the colour scale spans {@value #NATS} nats below the top), with {@code samples [n, 2]} over it.
+     * likely; the colour scale spans {@value #NATS} nats below the top), with {@code samples [n, 2]} over it;
+     * the energy is evaluated on the samples' device.
      */
     static BufferedImage energyMap(Energy energy, Box box, Tensor samples, String title) {
-        double[] logp = GridKl.logDensity(energy, box, CELLS, DType.FLOAT32).toDoubleArray();
+        double[] logp = GridKl.logDensity(energy, box, CELLS, DType.FLOAT32, samples.device()).toDoubleArray();
         double top = Double.NEGATIVE_INFINITY;
         for (double v : logp) {
             top = Math.max(top, v);

@@ -292,6 +292,13 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         return new RunConfig(data, model, loss, s, training, start);
     }
 
+    /** This config with the model on another device. */
+    RunConfig withDevice(Device device) {
+        TrainingSpec t = training;
+        return new RunConfig(data, model, loss, sampler, new TrainingSpec(t.steps(), t.batchSize(), t.learningRate(),
+                t.seed(), device, t.evalEvery(), t.evalSamples(), t.logEvery()), start);
+    }
+
     /** The config as pretty-printed JSON. */
     String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -37,12 +37,15 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder. Default: the checkpoint's folder.")
     Path out;
 
+    @Mixin
+    DeviceArgs device;
+
     @Override
     public Integer call() {
         if (n < 1) {
             throw new CliException("--n must be ≥ 1, got " + n);
         }
-        Model model = Model.load(checkpoint);
+        Model model = Model.load(checkpoint, device.checked());
         RunConfig config = model.config().withSampler(sampler.resolve(model.config().sampler()));
         Path dir = out != null ? out : checkpoint.toAbsolutePath().getParent();
         OutputFolder folder = OutputFolder.prepare(dir);

@@ -95,8 +95,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of all random numbers.")
     long seed;
 
-    @Option(names = "--device", paramLabel = "NAME", defaultValue = "cpu", description = "cpu or cuda.")
-    Device device;
+    @Mixin
+    DeviceArgs device;
 
     @Option(names = "--eval-every", paramLabel = "N", defaultValue = "500", description = "Toy sets: steps between "
             + "evaluations (MMD² and energy distance of model samples against held-out data), 0 for only at the end.")
@@ -127,19 +127,19 @@ final class TrainCommand implements Callable<Integer> {
                 : new double[0];
         RunConfig.SamplerSpec samplerSpec = sampler.resolve(
                 RunConfig.SamplerSpec.defaults(RunConfig.SamplerKind.defaultFor(loss)));
-        RunConfig.TrainingSpec training = new RunConfig.TrainingSpec(steps, batchSize, lr, seed, device, evalEvery,
+        Device on = device.checked();
+        RunConfig.TrainingSpec training = new RunConfig.TrainingSpec(steps, batchSize, lr, seed, on, evalEvery,
                 evalSamples, logEvery);
-        Model.checkDevice(device);
         DataSets.Loaded loaded = DataSets.train(data.dataset != null ? data.dataset : DEFAULT_DATASET, data.file,
                 trainSize, seed);
-        Tensor train = loaded.points().to(device);
+        Tensor train = loaded.points().to(on);
         RunConfig config = new RunConfig(loaded.spec(),
                 new RunConfig.ModelSpec(train.size(1), hidden, activation, noiseLevels), lossSpec, samplerSpec, training,
                 RunConfig.StartSpec.fit(loaded.points()));
         Model model = Model.create(config);
         Objective objective = Objective.of(config, model, train);
-        Tensor heldOut = DataSets.isToy(config.data().dataset()) ? DataSets.reference(config.data().dataset(), null, seed)
-                : null;
+        Tensor heldOut = DataSets.isToy(config.data().dataset())
+                ? DataSets.reference(config.data().dataset(), null, seed).to(on) : null;
 
         OutputFolder folder = OutputFolder.prepare(out);
         folder.writeText("config.json", config.toJson());

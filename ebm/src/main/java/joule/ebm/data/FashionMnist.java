@@ -181,10 +181,10 @@ public final class FashionMnist {
 
     /**
      * Dequantised images {@code [N, 784]}: {@code (p + u)/256 ∈ [0, 1)} with {@code u ~ U[0, 1)}
-     * per pixel drawn from {@code rs} (advancing it).
+     * per pixel drawn from {@code rs} (advancing it), on the stream's device.
      */
     public Tensor images(DType dtype, RandomStream rs) {
-        return raw(dtype, 1).add(rs.uniform(dtype, n, PIXELS)).div(256);
+        return raw(dtype, 1).to(rs.device()).add(rs.uniform(dtype, n, PIXELS)).div(256);
     }
 
     /** {@code 2x − 1}: images in {@code [0, 1]} mapped to {@code [−1, 1]}. */

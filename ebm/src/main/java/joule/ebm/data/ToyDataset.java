@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import joule.tensor.DType;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 
@@ -15,7 +16,8 @@ import joule.tensor.Tensor;
  * so every point is an independent draw from the density. Values are computed in double from
  * float64 Philox draws of the given {@link RandomStream} and rounded to the asked dtype at the
  * end: the same seed gives the same points on any thread count, and a float32 sample is the
- * float64 sample of the same seed rounded. Each call advances the stream.
+ * float64 sample of the same seed rounded. Each call advances the stream. Points are computed on
+ * the host and returned on the stream's device.
  *
  * <p>CLI names ({@link #cliName()}, {@link #byName(String)}): {@code 8gaussians}, {@code two-moons},
  * {@code swiss-roll}, {@code checkerboard}, {@code pinwheel}, {@code rings}, {@code 2gaussians},
@@ -181,7 +183,7 @@ public enum ToyDataset {
         checkCount("sample", n);
         double[] out = new double[2 * n];
         fill(out, n, rs);
-        return Tensor.of(dtype, out, n, 2);
+        return Tensor.of(dtype, out, n, 2).to(rs.device());
     }
 
     abstract void fill(double[] out, int n, RandomStream rs);
@@ -235,12 +237,12 @@ public enum ToyDataset {
 
     /** {@code k} uniforms on [0, 1) per point, row-major. */
     static double[] uniforms(RandomStream rs, int n, int k) {
-        return rs.uniform(DType.FLOAT64, n, k).toDoubleArray();
+        return rs.uniform(Device.CPU, DType.FLOAT64, n, k).toDoubleArray();
     }
 
     /** {@code k} standard normals per point, row-major. */
     static double[] normals(RandomStream rs, int n, int k) {
-        return rs.normal(DType.FLOAT64, n, k).toDoubleArray();
+        return rs.normal(Device.CPU, DType.FLOAT64, n, k).toDoubleArray();
     }
 
     /** {@code ⌊u·k⌋} for {@code u ∈ [0, 1)}, clamped to {@code k − 1}. */

@@ -79,10 +79,9 @@ public interface Energy {
         Var score = score(x);
         int d = x.size(1);
         Var trace = null;
+        Tensor identity = Tensor.eye(x.value().dtype(), d).to(x.value().device()); // one upload for all d rows
         for (int i = 0; i < d; i++) {
-            double[] unit = new double[d];
-            unit[i] = 1;
-            Tensor e = Tensor.of(x.value().dtype(), unit).to(x.value().device()).expand(x.size(0), d);
+            Tensor e = identity.select(0, i).expand(x.size(0), d);
             Var row = Autograd.grad(new Var[] {score}, new Var[] {x}, new Var[] {Var.constant(e)},
                     GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
             Var diag = row.select(1, i).neg();

@@ -112,7 +112,7 @@ public final class GaussianEnergy implements Energy {
         return dim;
     }
 
-    /** {@code μ}, {@code [D]}, in the dtype of the constructor's mean. */
+    /** {@code μ}, {@code [D]}, in the dtype of the constructor's mean, on the host (as are {@link #covariance()} and {@link #precision()}). */
     public Tensor mean() {
         return Tensor.of(dtype, mean, dim);
     }
@@ -137,15 +137,15 @@ public final class GaussianEnergy implements Energy {
 
     /**
      * {@code n} exact draws {@code x = μ + L ξ} ({@code L Lᵀ = C}, {@code ξ ~ N(0, I)} from
-     * {@code rng}), {@code [n, D]} in the mean's dtype.
+     * {@code rng}), {@code [n, D]} in the mean's dtype, on the stream's device.
      */
     public Tensor sample(int n, RandomStream rng) {
         if (n < 0) {
             throw new IllegalArgumentException(WHO + ": sample count must be ≥ 0, got " + n);
         }
         Tensor xi = rng.normal(dtype, n, dim);
-        Tensor lT = Tensor.of(dtype, transpose(covCholesky, dim), dim, dim);
-        return xi.matmul(lT).add(Tensor.of(dtype, mean, dim));
+        Tensor lT = Tensor.of(dtype, transpose(covCholesky, dim), dim, dim).to(xi.device());
+        return xi.matmul(lT).add(Tensor.of(dtype, mean, dim).to(xi.device()));
     }
 
     private static double[] transpose(double[] a, int n) {

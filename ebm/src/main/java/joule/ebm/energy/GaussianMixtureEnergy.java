@@ -2,6 +2,7 @@ package joule.ebm.energy;
 
 import joule.autograd.Var;
 import joule.tensor.DType;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
@@ -122,14 +123,15 @@ public final class GaussianMixtureEnergy implements Energy {
 
     /**
      * {@code n} exact draws, {@code [n, D]}: a component {@code k ~ w} from one uniform, then
-     * {@code x = μ_k + σ_k ξ}, {@code ξ ~ N(0, I)} (both from {@code rng}).
+     * {@code x = μ_k + σ_k ξ}, {@code ξ ~ N(0, I)} (both from {@code rng}); computed on the host,
+     * returned on the stream's device.
      */
     public Tensor sample(int n, RandomStream rng) {
         if (n < 0) {
             throw new IllegalArgumentException(WHO + ": sample count must be ≥ 0, got " + n);
         }
-        double[] u = rng.uniform(DType.FLOAT64, n).toDoubleArray();
-        double[] xi = rng.normal(DType.FLOAT64, n, dim).toDoubleArray();
+        double[] u = rng.uniform(Device.CPU, DType.FLOAT64, n).toDoubleArray();
+        double[] xi = rng.normal(Device.CPU, DType.FLOAT64, n, dim).toDoubleArray();
         double[] out = new double[n * dim];
         for (int i = 0; i < n; i++) {
             int c = 0;
@@ -142,7 +144,7 @@ public final class GaussianMixtureEnergy implements Energy {
                 out[i * dim + j] = means[c * dim + j] + stds[c] * xi[i * dim + j];
             }
         }
-        return Tensor.of(dtype, out, n, dim);
+        return Tensor.of(dtype, out, n, dim).to(rng.device());
     }
 
     @Override

@@ -10,6 +10,7 @@ import joule.ebm.nn.MLP;
 import joule.ebm.nn.Module;
 import joule.ebm.nn.Parameter;
 import joule.tensor.DType;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 
@@ -22,6 +23,9 @@ import joule.tensor.Tensor;
  * sampling runs the layers backwards from {@code z ~ N(0, I)}.
  *
  * <p>Used as the learned noise of flow contrastive estimation ({@link NoiseDistribution}).
+ *
+ * <p>The flow lives on the device of its initialising stream (its parameters and masks), until
+ * {@link #to(Device)} moves it; its samples are drawn there.
  */
 public final class RealNvp implements NoiseDistribution, Module {
     private final int dim;
@@ -47,7 +51,7 @@ public final class RealNvp implements NoiseDistribution, Module {
             for (int i = 0; i < dim; i++) {
                 m[i] = (i + k) % 2 == 0 ? 1 : 0;
             }
-            masks.add(Tensor.of(dtype, m));
+            masks.add(Tensor.of(dtype, m).to(init.device()));
         }
     }
 
@@ -79,7 +83,7 @@ public final class RealNvp implements NoiseDistribution, Module {
     /** {@code n} samples as a function of the flow's parameters (reparameterised: {@code x = f⁻¹(z)}). */
     @Override
     public Var sampleWithGraph(int n, RandomStream rng) {
-        Var y = Var.constant(rng.normal(dtype, n, dim));
+        Var y = Var.constant(rng.normal(masks.getFirst().device(), dtype, n, dim));
         for (int k = couplings.size() - 1; k >= 0; k--) {
             Var m = Var.constant(masks.get(k));
             Var free = Var.constant(masks.get(k).neg().add(1));
@@ -94,6 +98,13 @@ public final class RealNvp implements NoiseDistribution, Module {
     private Var[] scaleShift(int k, Var kept) {
         Var out = couplings.get(k).forward(kept);
         return new Var[] {out.narrow(1, 0, dim).tanh(), out.narrow(1, dim, dim)};
+    }
+
+    /** Moves the parameters and the masks to {@code device}. */
+    @Override
+    public void to(Device device) {
+        Module.super.to(device);
+        masks.replaceAll(m -> m.to(device));
     }
 
     @Override

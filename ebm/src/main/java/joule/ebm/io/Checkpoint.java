@@ -32,7 +32,8 @@ public final class Checkpoint {
 
     /**
      * Loads {@code path} into {@code parameters}, which must match the file exactly: the same
-     * names, shapes and dtypes. Nothing is changed unless everything matches.
+     * names, shapes and dtypes. Nothing is changed unless everything matches. Each value goes to its
+     * parameter's device.
      *
      * @return the file's metadata
      * @throws IOException for an unreadable or corrupt file
@@ -61,7 +62,7 @@ public final class Checkpoint {
                     + String.join("; ", problems));
         }
         for (Parameter p : parameters) {
-            p.set(found.get(p.name()));
+            p.set(found.get(p.name()).to(p.value().device()));
         }
         return contents.metadata();
     }

@@ -27,7 +27,7 @@ public final class DenoisingScoreMatching implements Loss {
     @Override
     public Var compute(Tensor batch, RandomStream rng) {
         Losses.checkBatch("DenoisingScoreMatching", batch);
-        Tensor eps = rng.normal(batch.dtype(), batch.shape()).to(batch.device());
+        Tensor eps = rng.normal(batch.device(), batch.dtype(), batch.shape());
         Var noisy = Var.leaf(batch.add(eps.mul(sigma)));
         Var s = energy.score(noisy);
         return s.add(Var.constant(eps.div(sigma))).square().sum(1).mean().mul(0.5);

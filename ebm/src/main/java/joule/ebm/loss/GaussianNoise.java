@@ -12,8 +12,12 @@ import joule.tensor.Tensor;
 public final class GaussianNoise implements NoiseDistribution {
     private final Tensor mean;
     private final Tensor std;
+    private final double logNormaliser;
 
-    /** A Gaussian with the given mean {@code [D]} and standard deviations {@code [D]} (all positive). */
+    /**
+     * A Gaussian with the given mean {@code [D]} and standard deviations {@code [D]} (all positive),
+     * on their device, where its samples are drawn.
+     */
     public GaussianNoise(Tensor mean, Tensor std) {
         if (mean.rank() != 1 || !java.util.Arrays.equals(mean.shape(), std.shape())) {
             throw new IllegalArgumentException("GaussianNoise: mean and std must both be [D], got "
@@ -24,6 +28,7 @@ public final class GaussianNoise implements NoiseDistribution {
         }
         this.mean = mean;
         this.std = std;
+        this.logNormaliser = -std.log().sum().item() - 0.5 * mean.size(0) * Math.log(2 * Math.PI);
     }
 
     /** The Gaussian with the data's mean and per-coordinate standard deviation, widened by {@code scale ≥ 1}. */
@@ -41,13 +46,11 @@ public final class GaussianNoise implements NoiseDistribution {
 
     @Override
     public Tensor sample(int n, RandomStream rng) {
-        return rng.normal(mean.dtype(), n, mean.size(0)).to(mean.device()).mul(std).add(mean);
+        return rng.normal(mean.device(), mean.dtype(), n, mean.size(0)).mul(std).add(mean);
     }
 
     @Override
     public Var logDensity(Var y) {
-        int d = mean.size(0);
-        double constant = -std.log().sum().item() - 0.5 * d * Math.log(2 * Math.PI);
-        return y.sub(Var.constant(mean)).div(Var.constant(std)).square().sum(1).mul(-0.5).add(constant);
+        return y.sub(Var.constant(mean)).div(Var.constant(std)).square().sum(1).mul(-0.5).add(logNormaliser);
     }
 }

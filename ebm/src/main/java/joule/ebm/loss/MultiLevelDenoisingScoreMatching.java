@@ -4,6 +4,7 @@ import java.util.List;
 import joule.autograd.Var;
 import joule.ebm.energy.NoiseConditionalEnergy;
 import joule.ebm.nn.Parameter;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 
@@ -36,14 +37,15 @@ public final class MultiLevelDenoisingScoreMatching implements Loss {
     public Var compute(Tensor batch, RandomStream rng) {
         Losses.checkBatch("MultiLevelDenoisingScoreMatching", batch);
         int b = batch.size(0);
-        double[] u = rng.uniform(batch.dtype(), b).toDoubleArray();
+        // the levels are picked on the host and go to the device in one transfer
+        double[] u = rng.uniform(Device.CPU, batch.dtype(), b).toDoubleArray();
         double[] level = new double[b];
         for (int i = 0; i < b; i++) {
             level[i] = sigmas[Math.min(sigmas.length - 1, (int) (u[i] * sigmas.length))];
         }
         Tensor sigma = Tensor.of(batch.dtype(), level).to(batch.device());
         Tensor sigmaColumn = sigma.unsqueeze(1);
-        Tensor eps = rng.normal(batch.dtype(), batch.shape()).to(batch.device());
+        Tensor eps = rng.normal(batch.device(), batch.dtype(), batch.shape());
         Var noisy = Var.leaf(batch.add(eps.mul(sigmaColumn)));
         Var s = energy.score(noisy, Var.constant(sigma));
         Var residual = s.add(Var.constant(eps.div(sigmaColumn)));

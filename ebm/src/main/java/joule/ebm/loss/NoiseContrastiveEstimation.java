@@ -5,6 +5,7 @@ import java.util.List;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.nn.Parameter;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 
@@ -22,6 +23,9 @@ public final class NoiseContrastiveEstimation implements Loss {
     private final Parameter logZ;
 
     /**
+     * {@code c} starts at 0, on the device of the energy's parameters (the CPU for an energy
+     * without any; move it with {@code logZ().to(device)}).
+     *
      * @param noise the noise density {@code p_n}
      * @param nu    noise samples per data sample, {@code ν ≥ 1}
      */
@@ -32,7 +36,9 @@ public final class NoiseContrastiveEstimation implements Loss {
         this.energy = energy;
         this.noise = noise;
         this.nu = nu;
-        this.logZ = new Parameter("logZ", Tensor.zeros(dtype));
+        List<Parameter> own = energy.parameters();
+        Device device = own.isEmpty() ? Device.CPU : own.getFirst().value().device();
+        this.logZ = new Parameter("logZ", Tensor.zeros(device, dtype));
     }
 
     /** The learned {@code c ≈ log Z}. */

@@ -1,6 +1,7 @@
 package joule.ebm.loss;
 
 import joule.tensor.DType;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 
@@ -16,13 +17,13 @@ public enum Projection {
     /** Uniform on the sphere of radius {@code √D}. */
     SPHERE;
 
-    /** {@code n} projection vectors of dimension {@code d}, {@code [n, d]}. */
-    public Tensor sample(DType dtype, int n, int d, RandomStream rng) {
+    /** {@code n} projection vectors of dimension {@code d}, {@code [n, d]}, drawn on {@code device}. */
+    public Tensor sample(Device device, DType dtype, int n, int d, RandomStream rng) {
         return switch (this) {
-            case RADEMACHER -> rng.rademacher(dtype, n, d);
-            case GAUSSIAN -> rng.normal(dtype, n, d);
+            case RADEMACHER -> rng.rademacher(device, dtype, n, d);
+            case GAUSSIAN -> rng.normal(device, dtype, n, d);
             case SPHERE -> {
-                Tensor z = rng.normal(dtype, n, d);
+                Tensor z = rng.normal(device, dtype, n, d);
                 yield z.div(z.norm(2, new int[] {1}, true)).mul(Math.sqrt(d));
             }
         };

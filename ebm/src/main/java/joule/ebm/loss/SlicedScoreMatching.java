@@ -46,7 +46,7 @@ public final class SlicedScoreMatching implements Loss {
         int d = batch.size(1);
         Tensor repeated = projections == 1 ? batch : batch.unsqueeze(0).expand(projections, b, d).reshape(-1, d);
         Var x = Var.leaf(repeated);
-        Tensor v = projection.sample(batch.dtype(), repeated.size(0), d, rng).to(batch.device());
+        Tensor v = projection.sample(batch.device(), batch.dtype(), repeated.size(0), d, rng);
         Var curvature;
         Var magnitude;
         if (varianceReduced) {

@@ -2,6 +2,7 @@ package joule.ebm.metrics;
 
 import joule.ebm.energy.Energy;
 import joule.tensor.DType;
+import joule.tensor.Device;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 
@@ -33,7 +34,7 @@ public final class GridKl {
 
     /**
      * {@code KL(p_data ‖ p_θ)} with the {@link #DEFAULT_SMOOTHING}; {@code data: [N, 2]}, whose
-     * dtype the grid points get when passed to the energy.
+     * dtype and device the grid points get when passed to the energy.
      */
     public static double gridKl(Energy energy, Tensor data, Box box, int cells) {
         return gridKl(energy, data, box, cells, DEFAULT_SMOOTHING);
@@ -45,7 +46,7 @@ public final class GridKl {
             throw new IllegalArgumentException("gridKl: smoothing must be finite and ≥ 0, got " + smoothing);
         }
         double[] p = histogram(data, box, cells, smoothing);
-        double[] logQ = logDensity(energy, box, cells, data.dtype()).add(Math.log(box.cellArea(cells)))
+        double[] logQ = logDensity(energy, box, cells, data.dtype(), data.device()).add(Math.log(box.cellArea(cells)))
                 .toDoubleArray();
         double kl = 0;
         for (int k = 0; k < p.length; k++) {
@@ -59,11 +60,12 @@ public final class GridKl {
     /**
      * {@code log p_θ} at the cell centres, normalised on the grid ({@code Σ_k exp(·)·ΔA = 1}),
      * {@code [cells, cells]} float64 indexed {@code [i, j]} (x, y), for plots and for
-     * {@link #gridKl}; the energy sees the centres as {@code [B, 2]} of {@code dtype}.
+     * {@link #gridKl}, on {@code device}; the energy sees the centres as {@code [B, 2]} of
+     * {@code dtype} on {@code device}.
      */
-    public static Tensor logDensity(Energy energy, Box box, int cells, DType dtype) {
+    public static Tensor logDensity(Energy energy, Box box, int cells, DType dtype, Device device) {
         Box.checkCells("logDensity", cells);
-        Tensor centres = box.cellCentres(cells, dtype);
+        Tensor centres = box.cellCentres(cells, dtype).to(device);
         int total = cells * cells;
         Tensor[] parts = new Tensor[(total + ENERGY_BATCH - 1) / ENERGY_BATCH];
         for (int b = 0; b < parts.length; b++) {

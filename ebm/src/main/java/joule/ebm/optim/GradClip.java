@@ -2,6 +2,7 @@ package joule.ebm.optim;
 
 import java.util.List;
 import joule.ebm.nn.Parameter;
+import joule.tensor.DType;
 import joule.tensor.Tensor;
 
 /** Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_}. */
@@ -9,16 +10,19 @@ public final class GradClip {
     private GradClip() {
     }
 
-    /** The Euclidean norm of all gradients together; parameters without a gradient are skipped. */
+    /**
+     * The Euclidean norm of all gradients together (summed in float64 on their device, read back
+     * once); parameters without a gradient are skipped.
+     */
     public static double globalNorm(List<Parameter> parameters) {
-        double squares = 0;
+        Tensor squares = null;
         for (Parameter p : parameters) {
             if (p.grad() != null) {
-                double n = p.grad().norm().item();
-                squares += n * n;
+                Tensor s = p.grad().to(DType.FLOAT64).square().sum();
+                squares = squares == null ? s : squares.add(s);
             }
         }
-        return Math.sqrt(squares);
+        return squares == null ? 0 : Math.sqrt(squares.item());
     }
 
     /**

@@ -119,7 +119,7 @@ final class ChainRunner {
         State state = initial;
         Tensor x0 = initial.x();
         DType dtype = x0.dtype();
-        Tensor accepted = Tensor.zeros(dtype, chains).to(x0.device());
+        Tensor accepted = Tensor.zeros(x0.device(), dtype, chains);
         List<Tensor> samples = new ArrayList<>();
         List<StepStats> trace = new ArrayList<>();
         int burnIn = options.burnIn();
@@ -132,7 +132,7 @@ final class ChainRunner {
             } else {
                 State next = proposal.state();
                 // float64 uniforms: a float32 one is exactly 0 (log U = -inf, accept anything) once in 2^24
-                Tensor logU = rng.uniform(DType.FLOAT64, chains).to(x0.device()).log();
+                Tensor logU = rng.uniform(x0.device(), DType.FLOAT64, chains).log();
                 mask = logU.lt(proposal.logAcceptRatio().to(DType.FLOAT64)).to(dtype); // NaN ratios compare false
                 if (options.hasBox()) {
                     mask = mask.mul(inBox(next.x()));
@@ -155,9 +155,6 @@ final class ChainRunner {
             }
         }
         Tensor acceptance = accepted.to(DType.FLOAT64).div((double) (steps - burnIn));
-        if (acceptance.device() != joule.tensor.Device.CPU) {
-            acceptance = acceptance.to(joule.tensor.Device.CPU);
-        }
         return new SampleResult(state.x(), stack(samples, state.x()), acceptance, trace);
     }
 
@@ -165,7 +162,7 @@ final class ChainRunner {
         if (samples.isEmpty()) {
             int[] s = new int[like.rank() + 1];
             System.arraycopy(like.shape(), 0, s, 1, like.rank());
-            return Tensor.zeros(like.dtype(), s).to(like.device());
+            return Tensor.zeros(like.device(), like.dtype(), s);
         }
         return Tensor.stack(0, samples.toArray(new Tensor[0]));
     }

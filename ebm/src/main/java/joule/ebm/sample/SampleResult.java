@@ -9,8 +9,8 @@ import joule.tensor.Tensor;
  * @param state      the final state of the chains, {@code [chains, D]} (the shape of the initial state)
  * @param samples    the collected states, {@code [n, chains, D]} in step order ({@code n = 0} when
  *                   nothing was collected); {@link #flatSamples()} gives {@code [n·chains, D]}
- * @param acceptance per-chain acceptance rate, {@code [chains]} float64: the fraction of proposals
- *                   accepted after burn-in (all ones for unadjusted samplers)
+ * @param acceptance per-chain acceptance rate, {@code [chains]} float64 on the chains' device: the
+ *                   fraction of proposals accepted after burn-in (all ones for unadjusted samplers)
  * @param trace      per-step statistics when asked for ({@link SamplerOptions#trace()}), else empty
  */
 public record SampleResult(Tensor state, Tensor samples, Tensor acceptance, List<StepStats> trace) {

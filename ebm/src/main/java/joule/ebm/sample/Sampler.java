@@ -10,6 +10,10 @@ import joule.tensor.Tensor;
  * (ebm-reference, "Samplers"). All randomness comes from the {@link RandomStream} passed in, in a
  * fixed order, so the same seed gives bit-identical results.
  *
+ * <p>The chains run on the device of {@code init}, where the noise is drawn too (whatever the
+ * stream's own device); the energy's parameters must be there. Steps read nothing back to the
+ * host unless a trace is asked for.
+ *
  * <pre>{@code
  * Sampler mala = new Mala(0.1);
  * SampleResult r = mala.sample(energy, rng.normal(DType.FLOAT64, 1000, 2), 500, rng,

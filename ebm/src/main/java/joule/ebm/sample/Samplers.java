@@ -21,9 +21,8 @@ final class Samplers {
         }
     }
 
-    /** Standard normals shaped, typed and placed like {@code x}. */
+    /** Standard normals shaped, typed and placed like {@code x} (drawn on its device). */
     static Tensor normalLike(RandomStream rng, Tensor x) {
-        Tensor n = rng.normal(x.dtype(), x.shape());
-        return n.device() == x.device() ? n : n.to(x.device());
+        return rng.normal(x.device(), x.dtype(), x.shape());
     }
 }

@@ -27,6 +27,9 @@ import joule.tensor.Tensor;
  * {@code blowUp}. Loss and gradient checks run before the update, so the parameters keep the last
  * good state; the energy check runs at evaluations, after that step's update.
  *
+ * <p>Training runs on the device of the data (the model's parameters must be there): each step
+ * reads two numbers back to the host, the loss and the gradient norm, for those checks.
+ *
  * <pre>{@code
  * Tensor data = ToyDataset.TWO_MOONS.sample(10_000, DType.FLOAT32, new RandomStream(0));
  * MLP mlp = ...; Energy energy = new NeuralEnergy(mlp);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.tensor.DType;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class GridKlTest {
     @Test
     void logDensityIsNormalisedOnTheGrid() {
         int cells = 40;
-        Tensor logp = GridKl.logDensity(new Quadratic(0.5, -1, 1.5), BOX, cells, DType.FLOAT32);
+        Tensor logp = GridKl.logDensity(new Quadratic(0.5, -1, 1.5), BOX, cells, DType.FLOAT32, Device.CPU);
         assertArrayEquals(new int[] {cells, cells}, logp.shape());
         assertEquals(1.0, logp.exp().sum().item() * BOX.cellArea(cells), 1e-12);
         // Close to the true Gaussian log density well inside the box.
