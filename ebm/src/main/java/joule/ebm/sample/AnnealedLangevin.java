@@ -129,7 +129,7 @@ public final class AnnealedLangevin {
                 }
                 double etaI = AnnealedLangevin.this.stepSize(level);   // not Transition.stepSize(step)
                 Tensor xi = Samplers.normalLike(rng1, s.x());
-                Tensor next = s.x().add(s.score().mul(etaI)).add(xi.mul(Math.sqrt(2 * etaI)));
+                Tensor next = Tensor.langevinStep(s.x(), s.score(), xi, etaI, Math.sqrt(2 * etaI));
                 return new ChainRunner.Proposal(runner.evaluate(levels[level], runner.clamp(next)), null);
             }
 

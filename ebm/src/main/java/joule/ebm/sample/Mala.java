@@ -39,7 +39,7 @@ public final class Mala implements Sampler {
             @Override
             public ChainRunner.Proposal propose(ChainRunner.State s, int step, RandomStream r) {
                 Tensor xi = Samplers.normalLike(r, s.x());
-                Tensor proposed = s.x().add(s.score().mul(eta)).add(xi.mul(noise));
+                Tensor proposed = Tensor.langevinStep(s.x(), s.score(), xi, eta, noise);
                 ChainRunner.State next = runner.evaluate(energy, proposed);
                 // log q(x'|x) = −‖x' − x − η s(x)‖²/(4η) = −‖ξ‖²/2 (the sqrt(2η) ξ just drawn)
                 Tensor logForward = ChainRunner.sumSquares(xi).mul(-0.5);

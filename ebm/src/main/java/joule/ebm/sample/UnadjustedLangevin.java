@@ -47,7 +47,7 @@ public final class UnadjustedLangevin implements Sampler {
             @Override
             public ChainRunner.Proposal propose(ChainRunner.State s, int step, RandomStream r) {
                 Tensor xi = Samplers.normalLike(r, s.x());
-                Tensor next = s.x().add(s.score().mul(eta)).add(xi.mul(noise));
+                Tensor next = Tensor.langevinStep(s.x(), s.score(), xi, eta, noise);
                 return new ChainRunner.Proposal(runner.evaluate(energy, runner.clamp(next)), null);
             }
 
