@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,10 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 8×2-vector tiles. When B has at most {@link #DIRECT_A_SLIVERS} slivers (n small), packing A would cost as
  * much as the products it feeds, so full row tiles of A are read in place through their strides. Operands are
  * read through their strides, so transposed views need no copy. Products too small to gain from packing, or of
- * at most MR/2 rows, run unpacked.
+ * at most MR/2 rows, run unpacked; matrix-vector products ({@code n = 1}) run as dot products or column sums.
  *
- * <p>Each element of C is one chain of fused multiply-adds in p order whichever task computes it, and the tasks
- * depend only on the sizes, so the result is the same on any number of threads. Packing buffers are kept per
+ * <p>Each element of C is one chain of fused multiply-adds in p order whichever task computes it (except the dot
+ * products of a matrix-vector product with contiguous rows, which sum in vector lanes), and the tasks depend only
+ * on the sizes, so the result is the same on any number of threads. Packing buffers are kept per
  * thread: B's grows to at most about {@link #PACKED_B_MAX} elements per calling thread.
  */
 public final class GemmF64 {
@@ -60,6 +62,10 @@ public final class GemmF64 {
      */
     public static void multiply(int m, int n, int k, double[] a, int ao, int ars, int acs,
                                 double[] b, int bo, int brs, int bcs, double[] c, int co, int ldc) {
+        if (n == 1 && m > 0 && k > 0 && (acs == 1 || ars == 1)) {
+            matrixVector(m, k, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+            return;
+        }
         if (bcs == 1 && (m <= MR / 2 || (long) m * n * k < SMALL)) {
             direct(m, n, k, a, ao, ars, acs, b, bo, brs, c, co, ldc);
             return;
@@ -265,6 +271,66 @@ public final class GemmF64 {
                     c0 = DoubleVector.fromArray(S, b, bo + p * brs + j, valid).fma(x, c0);
                 }
                 c0.intoArray(c, ci + j, valid);
+            }
+        }
+    }
+
+    /**
+     * {@code n = 1}: each element of {@code A·b} as a dot product along A's contiguous rows ({@code acs = 1}), or
+     * all of them as a sum of A's contiguous columns scaled by {@code b} ({@code ars = 1}; one chain of fused
+     * multiply-adds in p order per element, as in the packed path). Row blocks depend only on the sizes.
+     */
+    private static void matrixVector(int m, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, int brs,
+                                     double[] c, int co, int ldc) {
+        int tasks = (long) m * k < PARALLEL ? 1 : TASKS;
+        int rows = Math.ceilDiv(Math.ceilDiv(m, tasks), L) * L;
+        run(tasks > 1, Math.ceilDiv(m, rows), t -> {
+            int i0 = t * rows;
+            int i1 = Math.min(m, i0 + rows);
+            if (acs == 1) {
+                for (int i = i0; i < i1; i++) {
+                    c[co + i * ldc] = dot(k, a, ao + i * ars, b, bo, brs);
+                }
+            } else {
+                columns(i0, i1, k, a, ao, acs, b, bo, brs, c, co, ldc);
+            }
+        });
+    }
+
+    /** {@code Σ_p x[xo + p]·y[yo + p*ys]}, in vector lanes when {@code ys = 1}. */
+    private static double dot(int k, double[] x, int xo, double[] y, int yo, int ys) {
+        int p = 0;
+        double sum = 0;
+        if (ys == 1) {
+            DoubleVector s0 = DoubleVector.zero(S);
+            DoubleVector s1 = s0;
+            for (; p + 2 * L <= k; p += 2 * L) {
+                s0 = DoubleVector.fromArray(S, x, xo + p).fma(DoubleVector.fromArray(S, y, yo + p), s0);
+                s1 = DoubleVector.fromArray(S, x, xo + p + L).fma(DoubleVector.fromArray(S, y, yo + p + L), s1);
+            }
+            sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; p < k; p++) {
+            sum = Math.fma(x[xo + p], y[yo + p * ys], sum);
+        }
+        return sum;
+    }
+
+    /** Rows {@code [i0, i1)} of {@code A·b} for A with contiguous columns: {@code c += A[:, p]·b[p]} for p in order. */
+    private static void columns(int i0, int i1, int k, double[] a, int ao, int acs, double[] b, int bo, int brs,
+                                double[] c, int co, int ldc) {
+        for (int i = i0; i < i1; i += L) {
+            VectorMask<Double> valid = S.indexInRange(i, i1);
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int p = 0; p < k; p++) {
+                acc = DoubleVector.fromArray(S, a, ao + p * acs + i, valid).fma(DoubleVector.broadcast(S, b[bo + p * brs]), acc);
+            }
+            if (ldc == 1) {
+                acc.intoArray(c, co + i, valid);
+            } else {
+                for (int r = 0; r < Math.min(L, i1 - i); r++) {
+                    c[co + (i + r) * ldc] = acc.lane(r);
+                }
             }
         }
     }
