@@ -33,7 +33,7 @@ class SecondOrderJetTest {
         }
     }
 
-    private static final int[][] SIZES = {{3, 7, 1}, {5, 8, 6, 1}, {2, 1}, {4, 9, 9, 9, 1}};
+    private static final int[][] SIZES = {{3, 7, 1}, {5, 8, 6, 1}, {2, 1}, {4, 9, 9, 9, 1}, {17, 6, 5, 1}};
 
     @ParameterizedTest
     @EnumSource(Activation.class)
