@@ -81,7 +81,7 @@ final class Workloads {
                 batch(1024, d, device));
     }
 
-    /** Exact score matching (D Hessian-vector products for the trace), MLP D → 128 → 128 → 1, batch 256. */
+    /** Exact score matching (score and Laplacian carried forward through the MLP), MLP D → 128 → 128 → 1, batch 256. */
     static Workload esm(int d, Device device) {
         return trainStep(new ExactScoreMatching(mlp(device, d, 128, 128, 1)), batch(256, d, device));
     }

@@ -100,7 +100,15 @@ public interface Energy {
      */
     default DirectionalDerivatives directionalDerivatives(Var x, Tensor v) {
         checkDirections(x, v);
-        Var slope = score(x).mul(Var.constant(v)).sum(1).neg();
+        return directionalDerivatives(x, score(x), v);
+    }
+
+    /**
+     * {@link #directionalDerivatives(Var, Tensor)} from a score {@code s = −∇E} already recorded for {@code x}
+     * (as sliced score matching's variance-reduced form has it): one vector-Jacobian product, recorded.
+     */
+    static DirectionalDerivatives directionalDerivatives(Var x, Var score, Tensor v) {
+        Var slope = score.mul(Var.constant(v)).sum(1).neg();
         Var row = Autograd.grad(new Var[] {slope.sum()}, new Var[] {x}, (Var[]) null,
                 GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
         return new DirectionalDerivatives(slope, row.mul(Var.constant(v)).sum(1));

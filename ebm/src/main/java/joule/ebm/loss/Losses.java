@@ -3,7 +3,7 @@ package joule.ebm.loss;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 
-/** Checks and small tensors shared by the losses. */
+/** Checks shared by the losses. */
 final class Losses {
     private Losses() {
     }

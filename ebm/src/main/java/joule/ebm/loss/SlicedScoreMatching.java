@@ -1,8 +1,6 @@
 package joule.ebm.loss;
 
 import java.util.List;
-import joule.autograd.Autograd;
-import joule.autograd.GradOptions;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.nn.Parameter;
@@ -51,9 +49,7 @@ public final class SlicedScoreMatching implements Loss {
         Var magnitude;
         if (varianceReduced) {
             Var s = energy.score(x);
-            Var jv = Autograd.grad(new Var[] {s.mul(Var.constant(v)).sum()}, new Var[] {x}, (Var[]) null,
-                    GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
-            curvature = jv.mul(Var.constant(v)).sum(1);
+            curvature = Energy.directionalDerivatives(x, s, v).second().neg();
             magnitude = s.square().sum(1);
         } else {
             Energy.DirectionalDerivatives dd = energy.directionalDerivatives(x, v);

@@ -103,7 +103,7 @@ public enum Activation {
 
         @Override
         public Var secondDerivative(Var x) {
-            return Var.constant(x.value().mul(0));
+            return Var.constant(x.value().zerosLike());
         }
     };
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
+import joule.tensor.Device;
 import joule.tensor.Tensor;
 
 /**
@@ -78,6 +79,12 @@ public final class NeuralEnergy implements Energy, Module {
         Energy.checkDirections(x, v);
         SecondOrderJet jet = mlp.forwardJet(x, Var.constant(v.unsqueeze(1)));
         return new DirectionalDerivatives(jet.tangents().reshape(x.size(0)), jet.curvature().squeeze(1));
+    }
+
+    /** Moves the module (its parameters and whatever else it computes with). */
+    @Override
+    public void to(Device device) {
+        module.to(device);
     }
 
     @Override

@@ -96,6 +96,6 @@ final class SecondOrderJet {
 
     /** The curvature {@code [B, H]} (zeros if the network is affine). */
     Var curvature() {
-        return curvature != null ? curvature : Var.constant(value.value().mul(0));
+        return curvature != null ? curvature : Var.constant(value.value().zerosLike());
     }
 }

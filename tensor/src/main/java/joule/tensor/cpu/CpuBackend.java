@@ -372,8 +372,14 @@ public final class CpuBackend implements Backend {
         }
         Tensor v = Tensor.view(x.storage(), Arrays.copyOf(keptShape, rank), Arrays.copyOf(keptStrides, rank), x.offset());
         if (liveCount == 0 && axes.length > 0) {
-            Tensor out = empty(x.dtype(), v.shape());
-            copy(v, out);
+            // op(identity, x) is x, except that a sum starting from 0 turns −0 into +0
+            Tensor out;
+            if (op == ReduceOp.SUM) {
+                out = binary(BinaryOp.ADD, v, full(x.dtype(), new int[0], 0.0));
+            } else {
+                out = empty(x.dtype(), v.shape());
+                copy(v, out);
+            }
             return Tensor.contiguousView(out.storage(), outShape);
         }
         return Tensor.contiguousView(reduceLive(op, v, Arrays.copyOf(live, liveCount)).storage(), outShape);

@@ -131,8 +131,8 @@ public final class GemmF32 {
         int kb = panel.kb;
         int count = s1 - s0;
         // with few slivers A's packing would cost as much as the products: full row tiles read A in place
-        boolean direct = panel.slivers() <= DIRECT_A_SLIVERS;
-        int full = direct ? mc / MR * MR : 0;
+        boolean aInPlace = panel.slivers() <= DIRECT_A_SLIVERS;
+        int full = aInPlace ? mc / MR * MR : 0;
         for (int pc = 0; pc < k; pc += kb) {
             int kc = Math.min(kb, k - pc);
             packA(mc - full, kc, a, ao + full * ars + pc * acs, ars, acs, ap);
@@ -151,7 +151,7 @@ public final class GemmF32 {
                     if (r + MR <= mc && cols == NW) {
                         kernel(kc, as, ai, rs, ss, bp, bi, c, ci, ldc, pc > 0);
                     } else {
-                        edge(kc, as, ai, rs, ss, bp, bi, c, ci, ldc, Math.min(MR, mc - r), cols, pc > 0);
+                        edge(kc, as, ai, rs, ss, bp, bi, c, ci, ldc, Math.min(MR, mc - r), cols, pc > 0, ap);
                     }
                 }
             }
@@ -473,10 +473,12 @@ public final class GemmF32 {
         c71.intoArray(c, o7 + L);
     }
 
-    /** The micro-kernel on a partial tile: through a zero-padded copy of the tile kept after the packed rows. */
+    /**
+     * The micro-kernel on a partial tile: through a zero-padded copy of the tile kept in {@code tile} (this
+     * thread's packing buffer) after the packed rows.
+     */
     private static void edge(int kc, float[] a, int ai, int ars, int acs, float[] bp, int bi, float[] c, int ci, int ldc,
-                             int rows, int cols, boolean add) {
-        float[] tile = PACKED_A.get();
+                             int rows, int cols, boolean add, float[] tile) {
         int t = MC * KC;
         for (int r = 0; r < MR; r++) {
             for (int q = 0; q < NW; q++) {

@@ -62,22 +62,22 @@ public final class PhiloxSampler {
         check(d, first, out.length, outOffset, count);
         int e = elementsPerBlock(d, false);
         int lane = (int) (first % e);
-        int[] w = words(seed, offset + first / e, lane + count, e);
+        int[][] w = words(seed, offset + first / e, lane + count, e);
         switch (d) {
             case UNIFORM -> {
                 for (int i = 0; i < count; i++) {
-                    out[outOffset + i] = (w[lane + i] >>> 8) * 0x1p-24f;
+                    out[outOffset + i] = (word(w, lane + i) >>> 8) * 0x1p-24f;
                 }
             }
             case RADEMACHER -> {
                 for (int i = 0; i < count; i++) {
-                    out[outOffset + i] = Float.intBitsToFloat(ONE_F | (w[lane + i] & SIGN_F));
+                    out[outOffset + i] = Float.intBitsToFloat(ONE_F | (word(w, lane + i) & SIGN_F));
                 }
             }
             case NORMAL -> {
                 for (int g = lane & ~1, end = lane + count; g < end; g += 2) {
-                    double r = radius(((w[g] & UNSIGNED) + 1) * 0x1p-32);
-                    double theta = TWO_PI * (((w[g + 1] & UNSIGNED) + 1) * 0x1p-32);
+                    double r = radius(((word(w, g) & UNSIGNED) + 1) * 0x1p-32);
+                    double theta = TWO_PI * (((word(w, g + 1) & UNSIGNED) + 1) * 0x1p-32);
                     if (g >= lane) {
                         out[outOffset + g - lane] = (float) (r * StrictMath.cos(theta));
                     }
@@ -98,24 +98,24 @@ public final class PhiloxSampler {
         check(d, first, out.length, outOffset, count);
         int e = elementsPerBlock(d, true);
         int lane = (int) (first % e);
-        int[] w = words(seed, offset + first / e, lane + count, e);
+        int[][] w = words(seed, offset + first / e, lane + count, e);
         switch (d) {
             case UNIFORM -> {
                 for (int i = 0; i < count; i++) {
                     int g = lane + i;
-                    out[outOffset + i] = bits53(w[2 * g], w[2 * g + 1]) * 0x1p-53;
+                    out[outOffset + i] = bits53(word(w, 2 * g), word(w, 2 * g + 1)) * 0x1p-53;
                 }
             }
             case RADEMACHER -> {
                 for (int i = 0; i < count; i++) {
-                    out[outOffset + i] = Double.longBitsToDouble(ONE_D | (long) (w[lane + i] & SIGN_F) << 32);
+                    out[outOffset + i] = Double.longBitsToDouble(ONE_D | (long) (word(w, lane + i) & SIGN_F) << 32);
                 }
             }
             case NORMAL -> {
                 for (int g = lane & ~1, end = lane + count; g < end; g += 2) {
                     int b = 2 * g;
-                    double r = radius((bits53(w[b], w[b + 1]) + 1) * 0x1p-53);
-                    double theta = TWO_PI * ((bits53(w[b + 2], w[b + 3]) + 1) * 0x1p-53);
+                    double r = radius((bits53(word(w, b), word(w, b + 1)) + 1) * 0x1p-53);
+                    double theta = TWO_PI * ((bits53(word(w, b + 2), word(w, b + 3)) + 1) * 0x1p-53);
                     if (g >= lane) {
                         out[outOffset + g - lane] = r * StrictMath.cos(theta);
                     }
@@ -129,22 +129,20 @@ public final class PhiloxSampler {
 
     /**
      * The words of the blocks holding elements {@code [0, elements)} of the block starting at counter
-     * {@code counter} ({@code perBlock} elements a block), word {@code i} of block {@code j} at
-     * {@code 4j + i}: so with 4 elements a block element {@code g} reads word {@code g}, with 2 words
-     * {@code 2g} and {@code 2g + 1}.
+     * {@code counter} ({@code perBlock} elements a block): word {@code i} of block {@code j} at
+     * {@code w[i][j]}, so that, counting the words in order, word {@code g} is {@code w[g & 3][g >> 2]}: with
+     * 4 elements a block element {@code g} reads word {@code g}, with 2, words {@code 2g} and {@code 2g + 1}.
      */
-    private static int[] words(long seed, long counter, int elements, int perBlock) {
+    private static int[][] words(long seed, long counter, int elements, int perBlock) {
         int n = (elements + perBlock - 1) / perBlock;
-        int[][] lanes = new int[4][n];
-        Philox4x32.blocks(counter, n, (int) seed, (int) (seed >>> 32), lanes[0], lanes[1], lanes[2], lanes[3]);
-        int[] w = new int[4 * n];
-        for (int j = 0; j < n; j++) {
-            w[4 * j] = lanes[0][j];
-            w[4 * j + 1] = lanes[1][j];
-            w[4 * j + 2] = lanes[2][j];
-            w[4 * j + 3] = lanes[3][j];
-        }
+        int[][] w = new int[4][n];
+        Philox4x32.blocks(counter, n, (int) seed, (int) (seed >>> 32), w[0], w[1], w[2], w[3]);
         return w;
+    }
+
+    /** Word {@code g} of {@link #words}, counting the words of the blocks in order. */
+    private static int word(int[][] w, int g) {
+        return w[g & 3][g >> 2];
     }
 
     /**
