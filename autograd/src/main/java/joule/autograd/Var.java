@@ -1,9 +1,12 @@
 package joule.autograd;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
+import joule.tensor.BinaryOp;
 import joule.tensor.DType;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
+import joule.tensor.UnaryOp;
 
 /**
  * A tensor value in a differentiable computation. Ops on {@code Var}s compute their value with
@@ -145,6 +148,17 @@ public final class Var {
             }
         }
         return constant(value);
+    }
+
+    /**
+     * {@code g · u(x)} in a backward rule: one fused pass ({@link Tensor#binaryOfUnary}) when the product would
+     * not be recorded anyway (no graph being built, or neither factor needs one), else {@code recorded}.
+     */
+    private static Var timesOf(Var g, UnaryOp u, Var x, Supplier<Var> recorded) {
+        if (!GradMode.enabled() || (!g.requiresGrad() && !x.requiresGrad())) {
+            return constant(g.value.binaryOfUnary(BinaryOp.MUL, u, x.value));
+        }
+        return recorded.get();
     }
 
     // ---------------------------------------------------------------- arithmetic
@@ -314,12 +328,14 @@ public final class Var {
 
     /** SiLU {@code x·sigmoid(x)}; derivative {@link #siluGrad()}. */
     public Var silu() {
-        return record("silu", value.silu(), g -> new Var[] {g.mul(siluGrad())}, this);
+        return record("silu", value.silu(), g -> new Var[] {timesOf(g, UnaryOp.SILU_GRAD, this, () -> g.mul(siluGrad()))},
+                this);
     }
 
     /** The derivative of SiLU, {@code s (1 + x (1 - s))} with {@code s = sigmoid(x)}; derivative {@link #siluGrad2()}. */
     public Var siluGrad() {
-        return record("siluGrad", value.siluGrad(), g -> new Var[] {g.mul(siluGrad2())}, this);
+        return record("siluGrad", value.siluGrad(),
+                g -> new Var[] {timesOf(g, UnaryOp.SILU_GRAD2, this, () -> g.mul(siluGrad2()))}, this);
     }
 
     /**
