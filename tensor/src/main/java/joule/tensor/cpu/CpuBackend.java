@@ -149,29 +149,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        int[] shape = Shapes.broadcast(op.opName(), a.shape(), b.shape());
-        Tensor out = empty(a.dtype(), shape);
-        StridedLoop loop = binaryLoop(a, b, out);
-        int as = loop.innerStride(0);
-        int bs = loop.innerStride(1);
-        int ys = loop.innerStride(2);
         CpuKernels k = kernels();
-        if (isF32(a)) {
-            float[] aa = f(a);
-            float[] ba = f(b);
-            float[] ya = f(out);
-            loop.forEach((off, n) -> k.binary(op, aa, off[0], as, ba, off[1], bs, ya, off[2], ys, n));
-        } else {
-            double[] aa = d(a);
-            double[] ba = d(b);
-            double[] ya = d(out);
-            loop.forEach((off, n) -> k.binary(op, aa, off[0], as, ba, off[1], bs, ya, off[2], ys, n));
-        }
+        Tensor out = overBroadcast(op, a, b,
+                (aa, ao, as, ba, bo, bs, ya, yo, ys, n) -> k.binary(op, aa, ao, as, ba, bo, bs, ya, yo, ys, n),
+                (aa, ao, as, ba, bo, bs, ya, yo, ys, n) -> k.binary(op, aa, ao, as, ba, bo, bs, ya, yo, ys, n));
         if (op.restrictedDomain()) {
             checkBinaryDomain(op, a, b, out);
         }
         return out;
     }
+
 
     private void checkBinaryDomain(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         int bad = firstNaN(out);
@@ -203,30 +190,16 @@ public final class CpuBackend implements Backend {
         if (op.restrictedDomain() || u.domain() != null) {
             return unary(u, binary(op, a, b));
         }
-        Tensor out = empty(a.dtype(), Shapes.broadcast(op.opName(), a.shape(), b.shape()));
-        StridedLoop loop = binaryLoop(a, b, out);
-        int as = loop.innerStride(0);
-        int bs = loop.innerStride(1);
-        int ys = loop.innerStride(2);
         CpuKernels k = kernels();
-        if (isF32(a)) {
-            float[] aa = f(a);
-            float[] ba = f(b);
-            float[] ya = f(out);
-            loop.forEach((off, n) -> {
-                k.binary(op, aa, off[0], as, ba, off[1], bs, ya, off[2], ys, n);
-                k.unary(u, ya, off[2], ys, ya, off[2], ys, n);
-            });
-        } else {
-            double[] aa = d(a);
-            double[] ba = d(b);
-            double[] ya = d(out);
-            loop.forEach((off, n) -> {
-                k.binary(op, aa, off[0], as, ba, off[1], bs, ya, off[2], ys, n);
-                k.unary(u, ya, off[2], ys, ya, off[2], ys, n);
-            });
-        }
-        return out;
+        return overBroadcast(op, a, b,
+                (aa, ao, as, ba, bo, bs, ya, yo, ys, n) -> {
+                    k.binary(op, aa, ao, as, ba, bo, bs, ya, yo, ys, n);
+                    k.unary(u, ya, yo, ys, ya, yo, ys, n);
+                },
+                (aa, ao, as, ba, bo, bs, ya, yo, ys, n) -> {
+                    k.binary(op, aa, ao, as, ba, bo, bs, ya, yo, ys, n);
+                    k.unary(u, ya, yo, ys, ya, yo, ys, n);
+                });
     }
 
     /** {@code u(b)} into each segment of the output, then the binary op with {@code a} in place; domains as above. */
@@ -235,28 +208,47 @@ public final class CpuBackend implements Backend {
         if (op.restrictedDomain() || u.domain() != null) {
             return binary(op, a, unary(u, b));
         }
+        CpuKernels k = kernels();
+        return overBroadcast(op, a, b,
+                (aa, ao, as, ba, bo, bs, ya, yo, ys, n) -> {
+                    k.unary(u, ba, bo, bs, ya, yo, ys, n);
+                    k.binary(op, aa, ao, as, ya, yo, ys, ya, yo, ys, n);
+                },
+                (aa, ao, as, ba, bo, bs, ya, yo, ys, n) -> {
+                    k.unary(u, ba, bo, bs, ya, yo, ys, n);
+                    k.binary(op, aa, ao, as, ya, yo, ys, ya, yo, ys, n);
+                });
+    }
+
+    /** A segment of two broadcast operands and the output: arrays, offsets and inner strides, and its length. */
+    @FunctionalInterface
+    private interface SegmentF32 {
+        void run(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int ys, int n);
+    }
+
+    /** {@link SegmentF32} in float64. */
+    @FunctionalInterface
+    private interface SegmentF64 {
+        void run(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int ys, int n);
+    }
+
+    /** A fresh output over the broadcast of {@code a} and {@code b}, each segment filled by the body of its dtype. */
+    private Tensor overBroadcast(BinaryOp op, Tensor a, Tensor b, SegmentF32 f32, SegmentF64 f64) {
         Tensor out = empty(a.dtype(), Shapes.broadcast(op.opName(), a.shape(), b.shape()));
         StridedLoop loop = binaryLoop(a, b, out);
         int as = loop.innerStride(0);
         int bs = loop.innerStride(1);
         int ys = loop.innerStride(2);
-        CpuKernels k = kernels();
         if (isF32(a)) {
             float[] aa = f(a);
             float[] ba = f(b);
             float[] ya = f(out);
-            loop.forEach((off, n) -> {
-                k.unary(u, ba, off[1], bs, ya, off[2], ys, n);
-                k.binary(op, aa, off[0], as, ya, off[2], ys, ya, off[2], ys, n);
-            });
+            loop.forEach((off, n) -> f32.run(aa, off[0], as, ba, off[1], bs, ya, off[2], ys, n));
         } else {
             double[] aa = d(a);
             double[] ba = d(b);
             double[] ya = d(out);
-            loop.forEach((off, n) -> {
-                k.unary(u, ba, off[1], bs, ya, off[2], ys, n);
-                k.binary(op, aa, off[0], as, ya, off[2], ys, ya, off[2], ys, n);
-            });
+            loop.forEach((off, n) -> f64.run(aa, off[0], as, ba, off[1], bs, ya, off[2], ys, n));
         }
         return out;
     }
