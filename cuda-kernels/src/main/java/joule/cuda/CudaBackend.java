@@ -194,6 +194,10 @@ public final class CudaBackend implements Backend {
                 out[i] = values[i];
             }
         }
+        // c (and x, which it may be) must stay reachable until the copy is done: otherwise the Cleaner could
+        // hand its block to another thread's kernel mid-read
+        java.lang.ref.Reference.reachabilityFence(c);
+        java.lang.ref.Reference.reachabilityFence(x);
         return out;
     }
 

@@ -6,6 +6,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -45,8 +46,7 @@ import jcuda.driver.JCudaDriver;
  * all work is queued on, and the kernel module (the committed joule.fatbin). Every call's result is checked and a
  * failure becomes an {@link IllegalStateException} naming the operation and CUDA's error.
  *
- * <p>A driver context is current per thread, so every method first makes it current on the calling thread (once
- * per thread). Host-to-device copies are queued on the stream (the driver stages pageable memory before it
+ * <p>A driver context is current per thread, so every method first makes it current on the calling thread. Host-to-device copies are queued on the stream (the driver stages pageable memory before it
  * returns); device-to-host copies and {@link #synchronize} wait.
  */
 final class CudaDevice implements Gpu {
@@ -59,7 +59,6 @@ final class CudaDevice implements Gpu {
     private final String name;
     private final int multiprocessors;
     private final Map<Long, CUdeviceptr> allocations = new HashMap<>();
-    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
 
     private CudaDevice(CUcontext context, CUstream stream, Map<Kernel, CUfunction> functions, String name,
                        int multiprocessors) {
@@ -68,7 +67,6 @@ final class CudaDevice implements Gpu {
         this.functions = functions;
         this.name = name;
         this.multiprocessors = multiprocessors;
-        current.set(true);
     }
 
     /**
@@ -105,7 +103,14 @@ final class CudaDevice implements Gpu {
         CUstream stream = new CUstream();
         check(cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         CUmodule module = new CUmodule();
-        check(cuModuleLoadData(module, fatbin()), "cuModuleLoadData(" + FATBIN + ")");
+        int loaded = cuModuleLoadData(module, fatbin());
+        if (loaded != CUresult.CUDA_SUCCESS) {
+            int[] version = new int[1];
+            cuDriverGetVersion(version);
+            throw new IllegalStateException("cuda: cuModuleLoadData(" + FATBIN + ") failed: " + CUresult.stringFor(loaded)
+                    + " (the kernels are built with CUDA 13 for sm_90 and need a CUDA 13 driver, 580 or later; this driver"
+                    + " supports CUDA " + version[0] / 1000 + "." + version[0] % 1000 / 10 + ")");
+        }
         Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
         for (Kernel k : Kernel.values()) {
             CUfunction f = new CUfunction();
@@ -173,12 +178,13 @@ final class CudaDevice implements Gpu {
         }
     }
 
-    /** Makes the context current on the calling thread (a thread-local check after the first time). */
+    /**
+     * Makes the context current on the calling thread. Every time: the driver binds contexts to OS threads, and a
+     * Java thread's OS thread or current context can change under a thread-local flag (virtual threads, other
+     * CUDA code); the call is cheap next to a launch.
+     */
     private void bind() {
-        if (!current.get()) {
-            check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
-            current.set(true);
-        }
+        check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
     }
 
     @Override
