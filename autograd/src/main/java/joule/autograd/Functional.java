@@ -83,7 +83,7 @@ public final class Functional {
         int n = x.numel();
         Tensor[] rows = new Tensor[n];
         for (int i = 0; i < n; i++) {
-            Tensor e = oneHot(x, n, i).reshape(x.shape());
+            Tensor e = x.unitLike(n, i).reshape(x.shape());
             rows[i] = Autograd.grad(new Var[] {g}, new Var[] {in}, constant(e), KEEP)[0].value().flatten();
         }
         int[] shape = new int[2 * x.rank()];
@@ -148,11 +148,6 @@ public final class Functional {
         return Autograd.grad(new Var[] {y}, new Var[] {in}, (Var[]) null, KEEP.withCreateGraph(true))[0];
     }
 
-    /** The coordinate vector {@code e_i} of length {@code n}, of {@code like}'s dtype, made on its device. */
-    private static Tensor oneHot(Tensor like, int n, int i) {
-        return like.scalarLike(1).reshape(1).sliceScatter(new int[] {n}, 0, i, i + 1, 1);
-    }
-
     private static void checkShape(String op, String what, Tensor v, Tensor x) {
         if (!java.util.Arrays.equals(v.shape(), x.shape())) {
             throw new IllegalArgumentException(op + ": " + what + " has shape " + Shapes.format(v.shape())
@@ -201,7 +196,7 @@ public final class Functional {
             Tensor x = in.value();
             Tensor[] columns = new Tensor[perSample];
             for (int i = 0; i < perSample; i++) {
-                Tensor e = oneHot(x, perSample, i).expand(samples, perSample).reshape(in.shape());
+                Tensor e = x.unitLike(perSample, i).expand(samples, perSample).reshape(in.shape());
                 columns[i] = hvp(e).reshape(samples, perSample).select(1, i);
             }
             return perSample == 0 ? Tensor.zeros(x.device(), x.dtype(), samples, 0) : Tensor.stack(1, columns);

@@ -155,6 +155,17 @@ public final class Tensor {
         return backend().full(dtype(), new int[0], value);
     }
 
+    /**
+     * The unit vector {@code e_i} of length {@code n} ({@code [n]}, 1 at {@code i}, 0 elsewhere) in this tensor's
+     * dtype and on its device, made there without a host upload.
+     */
+    public Tensor unitLike(int n, int i) {
+        if (i < 0 || i >= n) {
+            throw new IllegalArgumentException("unitLike: index " + i + " is out of range for length " + n);
+        }
+        return scalarLike(1).reshape(1).sliceScatter(new int[] {n}, 0, i, i + 1, 1);
+    }
+
     /** A float32 tensor holding {@code data} in row-major order (copied); no shape means 1-d. */
     public static Tensor of(float[] data, int... shape) {
         int[] s = shape.length == 0 ? new int[] {data.length} : checkShape("of", shape);

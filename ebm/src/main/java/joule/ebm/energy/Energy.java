@@ -79,9 +79,8 @@ public interface Energy {
         Var score = score(x);
         int d = x.size(1);
         Var trace = null;
-        Tensor identity = Tensor.eye(x.value().dtype(), d).to(x.value().device()); // one upload for all d rows
         for (int i = 0; i < d; i++) {
-            Tensor e = identity.select(0, i).expand(x.size(0), d);
+            Tensor e = x.value().unitLike(d, i).expand(x.size(0), d);
             Var row = Autograd.grad(new Var[] {score}, new Var[] {x}, new Var[] {Var.constant(e)},
                     GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
             Var diag = row.select(1, i).neg();
