@@ -3,6 +3,7 @@ package joule.autograd;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import joule.tensor.BinaryOp;
+import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
@@ -485,6 +486,92 @@ public final class Var {
                 g -> new Var[] {
                     requiresGrad() ? g.matmul(other.mT()) : null,
                     other.requiresGrad() ? mT().matmul(g) : null}, this, other);
+    }
+
+    // ---------------------------------------------------------------- images
+
+    /**
+     * 2-d convolution of this {@code [N, C, H, W]} input with {@code weight} {@code [O, C/G, kh, kw]} (see
+     * {@link Tensor#conv2d}). The three convolution ops are each other's adjoints: the input's gradient is a
+     * {@link #conv2dTranspose} of the output's, the weight's a {@link #conv2dWeightGrad}, so gradients of
+     * gradients go through convolutions too.
+     */
+    public Var conv2d(Var weight, Conv2dSpec spec) {
+        int h = size(2);
+        int w = size(3);
+        int kh = weight.size(2);
+        int kw = weight.size(3);
+        return record("conv2d", value.conv2d(weight.value, spec), g -> new Var[] {
+            requiresGrad() ? g.conv2dTranspose(weight, spec, h, w) : null,
+            weight.requiresGrad() ? conv2dWeightGrad(g, spec, kh, kw) : null}, this, weight);
+    }
+
+    /** {@link #conv2d} plus {@code bias} {@code [O]} on every output channel. */
+    public Var conv2d(Var weight, Var bias, Conv2dSpec spec) {
+        if (bias.rank() != 1 || weight.rank() != 4 || bias.size(0) != weight.size(0)) {
+            throw new IllegalArgumentException("conv2d: bias must be [O] for weight " + Shapes.format(weight.shape())
+                    + ", got " + Shapes.format(bias.shape()));
+        }
+        return conv2d(weight, spec).add(bias.reshape(1, bias.size(0), 1, 1));
+    }
+
+    /**
+     * The transposed convolution of this gradient-shaped {@code [N, O, Ho, Wo]} value with {@code weight}
+     * {@code [O, C/G, kh, kw]}, giving {@code [N, C, h, w]} (see {@link Tensor#conv2dTranspose}).
+     */
+    public Var conv2dTranspose(Var weight, Conv2dSpec spec, int h, int w) {
+        int kh = weight.size(2);
+        int kw = weight.size(3);
+        return record("conv2dTranspose", value.conv2dTranspose(weight.value, spec, h, w), g -> new Var[] {
+            requiresGrad() ? g.conv2d(weight, spec) : null,
+            weight.requiresGrad() ? g.conv2dWeightGrad(this, spec, kh, kw) : null}, this, weight);
+    }
+
+    /**
+     * PyTorch's {@code conv_transpose2d}: this {@code [N, Cin, H, W]}, {@code weight} {@code [Cin, Cout/G, kh, kw]}
+     * (see {@link Tensor#convTranspose2d}).
+     */
+    public Var convTranspose2d(Var weight, Conv2dSpec spec, int outputPaddingH, int outputPaddingW) {
+        Tensor out = value.convTranspose2d(weight.value, spec, outputPaddingH, outputPaddingW);
+        return conv2dTranspose(weight, spec, out.size(2), out.size(3));
+    }
+
+    /**
+     * The weight gradient of a convolution of this input {@code [N, C, H, W]} whose output has gradient
+     * {@code grad} {@code [N, O, Ho, Wo]}: {@code [O, C/G, kh, kw]} (see {@link Tensor#conv2dWeightGrad}).
+     */
+    public Var conv2dWeightGrad(Var grad, Conv2dSpec spec, int kh, int kw) {
+        int h = size(2);
+        int w = size(3);
+        return record("conv2dWeightGrad", value.conv2dWeightGrad(grad.value, spec, kh, kw), g -> new Var[] {
+            requiresGrad() ? grad.conv2dTranspose(g, spec, h, w) : null,
+            grad.requiresGrad() ? conv2d(g, spec) : null}, this, grad);
+    }
+
+    /** Zero padding, {@code before[i]} and {@code after[i]} along axis {@code i} (see {@link Tensor#pad}). */
+    public Var pad(int[] before, int[] after) {
+        int[] inShape = shape();
+        return record("pad", value.pad(before, after), g -> {
+            Var inner = g;
+            for (int i = 0; i < inShape.length; i++) {
+                inner = inner.narrow(i, before[i], inShape[i]);
+            }
+            return new Var[] {inner};
+        }, this);
+    }
+
+    /** Average pooling (see {@link Tensor#avgPool2d}): a depthwise convolution with constant weights. */
+    public Var avgPool2d(int kernel, int stride, int padding) {
+        Tensor pooled = value.avgPool2d(kernel, stride, padding);
+        Conv2dSpec spec = Conv2dSpec.of(stride, padding).withGroups(size(1));
+        return pooled.numel() == 0 ? constant(pooled) : conv2d(constant(value.averagingKernel(size(1), kernel)), spec);
+    }
+
+    /** Nearest-neighbour upsampling by {@code factor} (see {@link Tensor#upsampleNearest2d}); its adjoint sums blocks. */
+    public Var upsampleNearest2d(int factor) {
+        int[] s = shape();
+        int[] blocks = Tensor.upsampleBlocks("upsampleNearest2d", s, factor);
+        return unsqueeze(3).unsqueeze(5).expand(blocks).reshape(s[0], s[1], s[2] * factor, s[3] * factor);
     }
 
     // ---------------------------------------------------------------- views and shapes

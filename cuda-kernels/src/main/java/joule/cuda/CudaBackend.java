@@ -3,6 +3,7 @@ package joule.cuda;
 import java.util.Arrays;
 import joule.tensor.Backend;
 import joule.tensor.BinaryOp;
+import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.ReduceOp;
@@ -406,6 +407,23 @@ public final class CudaBackend implements Backend {
                             .buffer(storage(out)));
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------ convolution
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, Conv2dSpec spec) {
+        throw new UnsupportedOperationException("conv2d: no CUDA kernel yet");
+    }
+
+    @Override
+    public Tensor conv2dTranspose(Tensor g, Tensor w, Conv2dSpec spec, int h, int width) {
+        throw new UnsupportedOperationException("conv2dTranspose: no CUDA kernel yet");
+    }
+
+    @Override
+    public Tensor conv2dWeightGrad(Tensor x, Tensor g, Conv2dSpec spec, int kh, int kw) {
+        throw new UnsupportedOperationException("conv2dWeightGrad: no CUDA kernel yet");
     }
 
     // ------------------------------------------------------------------ matmul

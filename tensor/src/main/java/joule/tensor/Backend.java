@@ -65,6 +65,24 @@ public interface Backend {
      */
     Tensor matmul(Tensor a, Tensor b);
 
+    /**
+     * 2-d convolution, as {@link Tensor#conv2d}: {@code x [N, C, H, W]}, {@code w [O, C/G, kh, kw]} (both
+     * contiguous, shapes checked) → {@code [N, O, Ho, Wo]}.
+     */
+    Tensor conv2d(Tensor x, Tensor w, Conv2dSpec spec);
+
+    /**
+     * The transposed convolution, as {@link Tensor#conv2dTranspose}: {@code g [N, O, Ho, Wo]}, {@code w} (both
+     * contiguous, shapes checked) → {@code [N, C, h, w]}.
+     */
+    Tensor conv2dTranspose(Tensor g, Tensor w, Conv2dSpec spec, int h, int width);
+
+    /**
+     * The weight gradient of a convolution, as {@link Tensor#conv2dWeightGrad}: {@code x [N, C, H, W]},
+     * {@code g [N, O, Ho, Wo]} (both contiguous, shapes checked) → {@code [O, C/G, kh, kw]}.
+     */
+    Tensor conv2dWeightGrad(Tensor x, Tensor g, Conv2dSpec spec, int kh, int kw);
+
     /** Copies {@code src} (broadcast to {@code dst}'s shape) into the view {@code dst}, converting dtype if they differ. */
     void copy(Tensor src, Tensor dst);
 

@@ -1153,6 +1153,159 @@ public final class Tensor {
         return out;
     }
 
+    // ---------------------------------------------------------------- images
+
+    /**
+     * 2-d convolution (cross-correlation) of this input {@code [N, C, H, W]} with {@code weight}
+     * {@code [O, C/G, kh, kw]}, giving {@code [N, O, Ho, Wo]}; the geometry and the formula are those of
+     * {@link Conv2dSpec}. PyTorch's {@code conv2d} without bias.
+     */
+    public Tensor conv2d(Tensor weight, Conv2dSpec spec) {
+        checkSame("conv2d", weight);
+        spec.outputShape("conv2d", shape, weight.shape);
+        return backend().conv2d(contiguous(), weight.contiguous(), spec);
+    }
+
+    /**
+     * The adjoint of {@link #conv2d} in its input (the transposed convolution): this gradient
+     * {@code [N, O, Ho, Wo]} and {@code weight} {@code [O, C/G, kh, kw]} give {@code [N, C, h, w]}, where
+     * {@code (h, w)} is an input size whose convolution output is {@code (Ho, Wo)}:
+     * {@code ⟨conv2d(x, w), g⟩ = ⟨x, conv2dTranspose(g, w)⟩} for every {@code x} of that size.
+     */
+    public Tensor conv2dTranspose(Tensor weight, Conv2dSpec spec, int h, int w) {
+        checkSame("conv2dTranspose", weight);
+        if (weight.rank() != 4) {
+            throw new IllegalArgumentException("conv2dTranspose: weight must be [O, C/groups, kh, kw], got "
+                    + Shapes.format(weight.shape));
+        }
+        spec.checkTransposed("conv2dTranspose", shape, weight.shape, weight.shape[1] * spec.groups(), h, w);
+        return backend().conv2dTranspose(contiguous(), weight.contiguous(), spec, h, w);
+    }
+
+    /**
+     * PyTorch's {@code conv_transpose2d} without bias: this input {@code [N, Cin, H, W]} and {@code weight}
+     * {@code [Cin, Cout/G, kh, kw]} give {@code [N, Cout, Hout, Wout]} with
+     * {@code Hout = (H − 1)·sH − 2·pH + dH·(kh − 1) + 1 + outputPaddingH} (likewise the width); the output padding
+     * must be below the stride or the dilation. It is {@link #conv2dTranspose} with the weight read as that of
+     * a convolution from {@code Cout} to {@code Cin} channels.
+     */
+    public Tensor convTranspose2d(Tensor weight, Conv2dSpec spec, int outputPaddingH, int outputPaddingW) {
+        if (rank() != 4 || weight.rank() != 4) {
+            throw new IllegalArgumentException("convTranspose2d: needs an [N, Cin, H, W] input and a [Cin, Cout/groups, "
+                    + "kh, kw] weight, got " + Shapes.format(shape) + " and " + Shapes.format(weight.shape));
+        }
+        if (outputPaddingH < 0 || outputPaddingW < 0
+                || outputPaddingH >= Math.max(spec.strideH(), spec.dilationH())
+                || outputPaddingW >= Math.max(spec.strideW(), spec.dilationW())) {
+            throw new IllegalArgumentException("convTranspose2d: output padding (" + outputPaddingH + ", "
+                    + outputPaddingW + ") must be ≥ 0 and below the stride or the dilation (" + spec + ")");
+        }
+        int h = spec.transposedHeight(shape[2], weight.shape[2]) + outputPaddingH;
+        int w = spec.transposedWidth(shape[3], weight.shape[3]) + outputPaddingW;
+        if (h < 1 || w < 1) {
+            throw new IllegalArgumentException("convTranspose2d: input " + Shapes.format(shape) + " with weight "
+                    + Shapes.format(weight.shape) + " (" + spec + ") gives an empty " + h + "×" + w + " output");
+        }
+        return conv2dTranspose(weight, spec, h, w);
+    }
+
+    /**
+     * The adjoint of {@link #conv2d} in its weight: this input {@code [N, C, H, W]} and the output's gradient
+     * {@code grad} {@code [N, O, Ho, Wo]} give {@code [O, C/G, kh, kw]}, {@code Σ_{n,i,j} grad[n,o,i,j] · x[…]} over
+     * the input elements each weight multiplies: {@code ⟨conv2d(x, w), g⟩ = ⟨w, x.conv2dWeightGrad(g)⟩}.
+     */
+    public Tensor conv2dWeightGrad(Tensor grad, Conv2dSpec spec, int kh, int kw) {
+        checkSame("conv2dWeightGrad", grad);
+        if (rank() != 4 || grad.rank() != 4) {
+            throw new IllegalArgumentException("conv2dWeightGrad: needs an [N, C, H, W] input and an [N, O, Ho, Wo] "
+                    + "gradient, got " + Shapes.format(shape) + " and " + Shapes.format(grad.shape));
+        }
+        if (grad.shape[1] % spec.groups() != 0 || shape[1] % spec.groups() != 0) {
+            throw new IllegalArgumentException("conv2dWeightGrad: " + spec.groups() + " groups don't divide the channels"
+                    + " of input " + Shapes.format(shape) + " and gradient " + Shapes.format(grad.shape));
+        }
+        int[] weight = {grad.shape[1], shape[1] / spec.groups(), kh, kw};
+        int[] out = spec.outputShape("conv2dWeightGrad", shape, weight);
+        if (!Arrays.equals(out, grad.shape)) {
+            throw new IllegalArgumentException("conv2dWeightGrad: an input " + Shapes.format(shape) + " convolved with a "
+                    + "weight " + Shapes.format(weight) + " (" + spec + ") gives " + Shapes.format(out) + ", not "
+                    + Shapes.format(grad.shape));
+        }
+        return backend().conv2dWeightGrad(contiguous(), grad.contiguous(), spec, kh, kw);
+    }
+
+    /**
+     * Zero padding: {@code before[i]} zeros in front of and {@code after[i]} behind axis {@code i} (one entry per
+     * axis, each ≥ 0). The adjoint of {@link #narrow} along each axis.
+     */
+    public Tensor pad(int[] before, int[] after) {
+        if (before.length != rank() || after.length != rank()) {
+            throw new IllegalArgumentException("pad: needs one before and one after size per axis of "
+                    + Shapes.format(shape) + ", got " + Arrays.toString(before) + " and " + Arrays.toString(after));
+        }
+        int[] outShape = new int[rank()];
+        for (int i = 0; i < rank(); i++) {
+            if (before[i] < 0 || after[i] < 0) {
+                throw new IllegalArgumentException("pad: sizes must be ≥ 0, got " + Arrays.toString(before) + " and "
+                        + Arrays.toString(after));
+            }
+            outShape[i] = Math.addExact(shape[i], Math.addExact(before[i], after[i]));
+        }
+        Tensor out = backend().full(dtype(), checkShape("pad", outShape), 0.0);
+        Tensor inner = out;
+        for (int i = 0; i < rank(); i++) {
+            inner = inner.narrow(i, before[i], shape[i]);
+        }
+        backend().copy(this, inner);
+        return out;
+    }
+
+    /**
+     * Average pooling of an {@code [N, C, H, W]} input over {@code kernel × kernel} windows moved by
+     * {@code stride}, with {@code padding} zeros on each side counted in the average (PyTorch's
+     * {@code avg_pool2d} with {@code count_include_pad}): a depthwise convolution with weights {@code 1/kernel²}.
+     */
+    public Tensor avgPool2d(int kernel, int stride, int padding) {
+        if (rank() != 4) {
+            throw new IllegalArgumentException("avgPool2d: input must be [N, C, H, W], got " + Shapes.format(shape));
+        }
+        if (kernel < 1) {
+            throw new IllegalArgumentException("avgPool2d: kernel must be ≥ 1, got " + kernel);
+        }
+        Conv2dSpec spec = Conv2dSpec.of(stride, padding).withGroups(Math.max(1, shape[1]));
+        return conv2d(averagingKernel(shape[1], kernel), spec);
+    }
+
+    /** Weights {@code [channels, 1, kernel, kernel]} of {@code 1/kernel²}: the depthwise kernel of {@link #avgPool2d}. */
+    public Tensor averagingKernel(int channels, int kernel) {
+        return backend().full(dtype(), new int[] {channels, 1, kernel, kernel}, 1.0 / ((double) kernel * kernel));
+    }
+
+    /**
+     * Nearest-neighbour upsampling of an {@code [N, C, H, W]} input by an integer {@code factor}: each pixel
+     * becomes a {@code factor × factor} block, giving {@code [N, C, H·factor, W·factor]}.
+     */
+    public Tensor upsampleNearest2d(int factor) {
+        int[] blocks = upsampleBlocks("upsampleNearest2d", shape, factor);
+        return unsqueeze(3).unsqueeze(5).expand(blocks).reshape(shape[0], shape[1], shape[2] * factor, shape[3] * factor);
+    }
+
+    /**
+     * For nearest upsampling of {@code shape} {@code [N, C, H, W]} by {@code factor}: the 6-d shape
+     * {@code [N, C, H, factor, W, factor]} whose blocks are the output pixels (checks the arguments).
+     */
+    public static int[] upsampleBlocks(String op, int[] shape, int factor) {
+        if (shape.length != 4) {
+            throw new IllegalArgumentException(op + ": input must be [N, C, H, W], got " + Shapes.format(shape));
+        }
+        if (factor < 1) {
+            throw new IllegalArgumentException(op + ": factor must be ≥ 1, got " + factor);
+        }
+        int[] blocks = {shape[0], shape[1], shape[2], factor, shape[3], factor};
+        Shapes.numel(blocks);
+        return blocks;
+    }
+
     // ---------------------------------------------------------------- text
 
     /** Shape, dtype and (for up to 64 elements) the values. */

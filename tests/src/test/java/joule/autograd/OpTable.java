@@ -30,6 +30,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import joule.autograd.GradCheck.Tolerance;
 import joule.autograd.OpInputs.Domain;
+import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.Tensor;
 
@@ -228,6 +229,59 @@ final class OpTable {
             // ------------------------------------------------------------ matmul
             entry("matmul(Var)", 2, (x, a) -> x[0].matmul(x[1]), OpTable::matmulOperands),
 
+            // ------------------------------------------------------------ images
+            // ints: stride, padding, dilation (each height then width), groups, then the op's own sizes
+            entry("conv2d(Var,Conv2dSpec)", 2, (x, a) -> x[0].conv2d(x[1], convSpec(a)), r -> {
+                ConvCase c = ConvCase.draw(r);
+                return Case.of(c.args(), values(r, ANY, c.input()), values(r, ANY, c.weight()));
+            }),
+            entry("conv2d(Var,Var,Conv2dSpec)", 3, (x, a) -> x[0].conv2d(x[1], x[2], convSpec(a)), r -> {
+                ConvCase c = ConvCase.draw(r);
+                return Case.of(c.args(), values(r, ANY, c.input()), values(r, ANY, c.weight()),
+                        values(r, ANY, new int[] {c.weight()[0]}));
+            }),
+            entry("conv2dTranspose(Var,Conv2dSpec,int,int)", 2,
+                    (x, a) -> x[0].conv2dTranspose(x[1], convSpec(a), a.i(7), a.i(8)), r -> {
+                        ConvCase c = ConvCase.draw(r);
+                        return Case.of(c.args(c.input()[2], c.input()[3]), values(r, ANY, c.output()),
+                                values(r, ANY, c.weight()));
+                    }),
+            // the weight read as that of a convolution from the output's channels to the input's
+            entry("convTranspose2d(Var,Conv2dSpec,int,int)", 2,
+                    (x, a) -> x[0].convTranspose2d(x[1], convSpec(a), a.i(7), a.i(8)), r -> {
+                        ConvCase c = ConvCase.draw(r);
+                        Conv2dSpec spec = c.spec();
+                        // the rows the stride skipped at the end become output padding (always below the stride)
+                        return Case.of(c.args(c.input()[2] - spec.transposedHeight(c.output()[2], c.weight()[2]),
+                                c.input()[3] - spec.transposedWidth(c.output()[3], c.weight()[3])),
+                                values(r, ANY, c.output()), values(r, ANY, c.weight()));
+                    }),
+            entry("conv2dWeightGrad(Var,Conv2dSpec,int,int)", 2,
+                    (x, a) -> x[0].conv2dWeightGrad(x[1], convSpec(a), a.i(7), a.i(8)), r -> {
+                        ConvCase c = ConvCase.draw(r);
+                        return Case.of(c.args(c.weight()[2], c.weight()[3]), values(r, ANY, c.input()),
+                                values(r, ANY, c.output()));
+                    }),
+            entry("pad(int[],int[])", 1, (x, a) -> {
+                int n = a.ints().length / 2;
+                return x[0].pad(Arrays.copyOf(a.ints(), n), Arrays.copyOfRange(a.ints(), n, 2 * n));
+            }, r -> {
+                int[] s = shape(r, 0, 3);
+                int[] sizes = new int[2 * s.length];
+                Arrays.setAll(sizes, i -> between(r, 0, 2));
+                return Case.of(Args.ints(sizes), values(r, ANY, s));
+            }),
+            entry("avgPool2d(int,int,int)", 1, (x, a) -> x[0].avgPool2d(a.i(0), a.i(1), a.i(2)), r -> {
+                int k = between(r, 1, 3);
+                int pad = between(r, 0, k / 2);
+                int[] s = {between(r, 1, 2), between(r, 1, 3), between(r, Math.max(1, k - 2 * pad), 5),
+                    between(r, Math.max(1, k - 2 * pad), 5)};
+                return Case.of(Args.ints(k, between(r, 1, 3), pad), values(r, ANY, s));
+            }),
+            entry("upsampleNearest2d(int)", 1, (x, a) -> x[0].upsampleNearest2d(a.i(0)), r -> Case.of(
+                    Args.ints(between(r, 1, 3)),
+                    values(r, ANY, new int[] {between(r, 1, 2), between(r, 1, 3), between(r, 1, 3), between(r, 1, 3)}))),
+
             // ------------------------------------------------------------ views and shapes
             entry("reshape(int[])", 1, (x, a) -> x[0].reshape(a.ints()), r -> {
                 int[] s = shape(r, 0, 3);
@@ -412,6 +466,36 @@ final class OpTable {
             default -> new int[] {r.nextBoolean() ? batch : 1, k, m};
         };
         return Case.of(values(r, ANY, a), values(r, ANY, b));
+    }
+
+    /** The convolution geometry in the first seven ints of a case's arguments. */
+    private static Conv2dSpec convSpec(Args a) {
+        return new Conv2dSpec(a.i(0), a.i(1), a.i(2), a.i(3), a.i(4), a.i(5), a.i(6));
+    }
+
+    /**
+     * A random convolution with every kind of edge: 1–3 groups of 1–2 channels each way, kernels 1–3 high and wide,
+     * strides 1–3, padding 0–2, dilation 1–2, and inputs from the smallest that give one output pixel (size-1
+     * images included) to a few pixels more, so that some input rows are never read when the stride skips them.
+     */
+    private record ConvCase(int[] input, int[] weight, int[] output, Conv2dSpec spec) {
+        static ConvCase draw(Random r) {
+            int groups = between(r, 1, 3);
+            int[] weight = {groups * between(r, 1, 2), between(r, 1, 2), between(r, 1, 3), between(r, 1, 3)};
+            Conv2dSpec spec = new Conv2dSpec(between(r, 1, 3), between(r, 1, 3), between(r, 0, 2), between(r, 0, 2),
+                    between(r, 1, 2), between(r, 1, 2), groups);
+            int minH = Math.max(1, spec.dilationH() * (weight[2] - 1) + 1 - 2 * spec.padH());
+            int minW = Math.max(1, spec.dilationW() * (weight[3] - 1) + 1 - 2 * spec.padW());
+            int[] input = {between(r, 1, 2), weight[1] * groups, minH + between(r, 0, 3), minW + between(r, 0, 3)};
+            return new ConvCase(input, weight, spec.outputShape("conv2d", input, weight), spec);
+        }
+
+        Args args(int... extra) {
+            int[] ints = {spec.strideH(), spec.strideW(), spec.padH(), spec.padW(), spec.dilationH(), spec.dilationW(),
+                spec.groups(), 0, 0};
+            System.arraycopy(extra, 0, ints, 7, extra.length);
+            return Args.ints(ints);
+        }
     }
 
     /**

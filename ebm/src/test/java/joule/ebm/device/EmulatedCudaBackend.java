@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import joule.tensor.Backend;
 import joule.tensor.Backends;
 import joule.tensor.BinaryOp;
+import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.ReduceOp;
@@ -132,6 +133,21 @@ public final class EmulatedCudaBackend implements Backend {
     @Override
     public Tensor argmax(Tensor x, int axis, boolean keepdim) {
         return wrap(CPU.argmax(unwrap("argmax", x), axis, keepdim));
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, Conv2dSpec spec) {
+        return wrap(CPU.conv2d(unwrap("conv2d", x), unwrap("conv2d", w), spec));
+    }
+
+    @Override
+    public Tensor conv2dTranspose(Tensor g, Tensor w, Conv2dSpec spec, int h, int width) {
+        return wrap(CPU.conv2dTranspose(unwrap("conv2dTranspose", g), unwrap("conv2dTranspose", w), spec, h, width));
+    }
+
+    @Override
+    public Tensor conv2dWeightGrad(Tensor x, Tensor g, Conv2dSpec spec, int kh, int kw) {
+        return wrap(CPU.conv2dWeightGrad(unwrap("conv2dWeightGrad", x), unwrap("conv2dWeightGrad", g), spec, kh, kw));
     }
 
     @Override

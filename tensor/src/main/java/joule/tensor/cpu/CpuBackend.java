@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 import joule.tensor.Backend;
 import joule.tensor.BinaryOp;
+import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.ReduceOp;
@@ -496,6 +497,34 @@ public final class CpuBackend implements Backend {
             out[r] = best;
         }
         return fromDoubles(DType.FLOAT64, Shapes.reduced(x.shape(), axes, keepdim), out);
+    }
+
+    // ------------------------------------------------------------------ convolution
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, Conv2dSpec spec) {
+        int[] xs = x.shape();
+        int[] ws = w.shape();
+        DirectConv conv = new DirectConv(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], spec);
+        return fromDoubles(x.dtype(), spec.outputShape("conv2d", xs, ws), conv.forward(toDoubleArray(x), toDoubleArray(w)));
+    }
+
+    @Override
+    public Tensor conv2dTranspose(Tensor g, Tensor w, Conv2dSpec spec, int h, int width) {
+        int[] gs = g.shape();
+        int[] ws = w.shape();
+        int c = ws[1] * spec.groups();
+        DirectConv conv = new DirectConv(gs[0], c, h, width, ws[0], ws[2], ws[3], spec);
+        return fromDoubles(g.dtype(), new int[] {gs[0], c, h, width}, conv.transpose(toDoubleArray(g), toDoubleArray(w)));
+    }
+
+    @Override
+    public Tensor conv2dWeightGrad(Tensor x, Tensor g, Conv2dSpec spec, int kh, int kw) {
+        int[] xs = x.shape();
+        int o = g.shape()[1];
+        DirectConv conv = new DirectConv(xs[0], xs[1], xs[2], xs[3], o, kh, kw, spec);
+        return fromDoubles(x.dtype(), new int[] {o, xs[1] / spec.groups(), kh, kw},
+                conv.weightGrad(toDoubleArray(x), toDoubleArray(g)));
     }
 
     // ------------------------------------------------------------------ matmul

@@ -1,0 +1,93 @@
+package joule.tensor.cpu;
+
+import joule.tensor.Conv2dSpec;
+
+/**
+ * The reference 2-d convolution: direct loops over every (output pixel, kernel tap) pair, summed in
+ * float64, in a fixed order. It is the scalar twin the fast convolution kernels are tested against, and
+ * what {@code -Djoule.cpu.kernels=scalar} runs. Arrays are contiguous NCHW inputs, {@code [O, C/G, kh, kw]}
+ * weights and NCHW outputs, as doubles.
+ */
+final class DirectConv {
+    /** One multiply of the convolution: input element {@code xi}, weight element {@code wi}, output element {@code yi}. */
+    @FunctionalInterface
+    private interface Tap {
+        void at(int xi, int wi, int yi);
+    }
+
+    private final int n;
+    private final int c;
+    private final int h;
+    private final int w;
+    private final int o;
+    private final int kh;
+    private final int kw;
+    private final int ho;
+    private final int wo;
+    private final Conv2dSpec spec;
+
+    /** A convolution of an {@code [n, c, h, w]} input with an {@code [o, c/G, kh, kw]} weight. */
+    DirectConv(int n, int c, int h, int w, int o, int kh, int kw, Conv2dSpec spec) {
+        this.n = n;
+        this.c = c;
+        this.h = h;
+        this.w = w;
+        this.o = o;
+        this.kh = kh;
+        this.kw = kw;
+        this.spec = spec;
+        this.ho = spec.outHeight(h, kh);
+        this.wo = spec.outWidth(w, kw);
+    }
+
+    /** Calls {@code tap} for every product, in the order: image, output channel, output pixel, input channel, tap. */
+    private void forEachTap(Tap tap) {
+        int cg = c / spec.groups();
+        int og = o / spec.groups();
+        for (int b = 0; b < n; b++) {
+            for (int oc = 0; oc < o; oc++) {
+                int c0 = oc / og * cg;
+                for (int i = 0; i < ho; i++) {
+                    for (int j = 0; j < wo; j++) {
+                        int yi = ((b * o + oc) * ho + i) * wo + j;
+                        for (int ci = 0; ci < cg; ci++) {
+                            for (int p = 0; p < kh; p++) {
+                                int r = i * spec.strideH() - spec.padH() + p * spec.dilationH();
+                                if (r < 0 || r >= h) {
+                                    continue;
+                                }
+                                for (int q = 0; q < kw; q++) {
+                                    int s = j * spec.strideW() - spec.padW() + q * spec.dilationW();
+                                    if (s >= 0 && s < w) {
+                                        tap.at(((b * c + c0 + ci) * h + r) * w + s, ((oc * cg + ci) * kh + p) * kw + q, yi);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The convolution output {@code [n, o, ho, wo]}. */
+    double[] forward(double[] x, double[] weight) {
+        double[] y = new double[n * o * ho * wo];
+        forEachTap((xi, wi, yi) -> y[yi] += x[xi] * weight[wi]);
+        return y;
+    }
+
+    /** The transposed convolution of {@code g [n, o, ho, wo]}: {@code [n, c, h, w]}. */
+    double[] transpose(double[] g, double[] weight) {
+        double[] x = new double[n * c * h * w];
+        forEachTap((xi, wi, yi) -> x[xi] += g[yi] * weight[wi]);
+        return x;
+    }
+
+    /** The weight gradient {@code [o, c/G, kh, kw]} from the input and the output's gradient. */
+    double[] weightGrad(double[] x, double[] g) {
+        double[] dw = new double[o * (c / spec.groups()) * kh * kw];
+        forEachTap((xi, wi, yi) -> dw[wi] += g[yi] * x[xi]);
+        return dw;
+    }
+}
