@@ -145,6 +145,55 @@ class BadInputTest {
     }
 
     @Test
+    void convolutionGeometries() {
+        assertBad("conv2d", () -> new Conv2dSpec(0, 1, 0, 0, 1, 1, 1), "stride", "(0, 1)");
+        assertBad("conv2d", () -> new Conv2dSpec(1, 1, -1, 0, 1, 1, 1), "padding", "(-1, 0)");
+        assertBad("conv2d", () -> new Conv2dSpec(1, 1, 0, 0, 1, 0, 1), "dilation", "(1, 0)");
+        assertBad("conv2d", () -> Conv2dSpec.DEFAULT.withGroups(0), "groups", "0");
+    }
+
+    @Test
+    void convolutionShapes() {
+        Conv2dSpec two = Conv2dSpec.DEFAULT.withGroups(2);
+        assertBad("conv2d", () -> t(2, 5, 8, 8).conv2d(t(4, 2, 3, 3), two), "2 groups", "5 input channels",
+                "[2, 5, 8, 8]");
+        assertBad("conv2d", () -> t(2, 4, 8, 8).conv2d(t(3, 2, 3, 3), two), "2 groups", "3 output channels",
+                "[3, 2, 3, 3]");
+        assertBad("conv2d", () -> t(2, 3, 8, 8).conv2d(t(4, 2, 3, 3), Conv2dSpec.DEFAULT), "[2, 3, 8, 8]",
+                "[4, 2, 3, 3]", "3 channels");
+        assertBad("conv2d", () -> t(1, 1, 2, 2).conv2d(t(1, 1, 5, 5), Conv2dSpec.of(1, 1)), "kernel 5×5",
+                "padded input 4×4", "[1, 1, 2, 2]");
+        assertBad("conv2d", () -> t(1, 1, 5, 5).conv2d(t(1, 1, 3, 3), Conv2dSpec.DEFAULT.withDilation(3)),
+                "dilation (3, 3)", "[1, 1, 5, 5]");
+        assertBad("conv2d", () -> t(2, 3, 8).conv2d(t(4, 3, 3, 3), Conv2dSpec.DEFAULT), "[N, C, H, W]", "[2, 3, 8]");
+        assertBad("conv2d", () -> t(2, 3, 8, 8).conv2d(t(4, 3, 3), Conv2dSpec.DEFAULT), "weight", "[4, 3, 3]");
+        assertBad("conv2d", () -> t(2, 3, 8, 8).conv2d(Tensor.zeros(F64, 4, 3, 3, 3), Conv2dSpec.DEFAULT), "float32",
+                "float64");
+        Tensor w = t(4, 3, 3, 3);
+        assertBad("conv2dTranspose", () -> t(2, 4, 6, 6).conv2dTranspose(w, Conv2dSpec.DEFAULT, 9, 8), "[2, 3, 9, 8]",
+                "[2, 4, 7, 6]", "[2, 4, 6, 6]");
+        assertBad("conv2dTranspose", () -> t(2, 5, 6, 6).conv2dTranspose(w, Conv2dSpec.DEFAULT, 8, 8), "[2, 5, 6, 6]",
+                "[4, 3, 3, 3]");
+        assertBad("conv2dTranspose", () -> t(2, 4, 6).conv2dTranspose(w, Conv2dSpec.DEFAULT, 8, 8), "[2, 4, 6]");
+        assertBad("conv2dTranspose", () -> t(2, 4, 6, 6).conv2dTranspose(t(4, 3, 3), Conv2dSpec.DEFAULT, 8, 8),
+                "[4, 3, 3]");
+        assertBad("convTranspose2d", () -> t(2, 4, 6, 6).convTranspose2d(w, Conv2dSpec.of(2, 0), 2, 0),
+                "output padding (2, 0)", "stride (2, 2)");
+        assertBad("convTranspose2d", () -> t(2, 4, 6, 6).convTranspose2d(w, Conv2dSpec.DEFAULT, 0, -1),
+                "output padding (0, -1)");
+        assertBad("convTranspose2d", () -> t(2, 4, 6).convTranspose2d(w, Conv2dSpec.DEFAULT, 0, 0), "[2, 4, 6]",
+                "[4, 3, 3, 3]");
+        assertBad("conv2dWeightGrad", () -> t(2, 3, 8, 8).conv2dWeightGrad(t(2, 4, 5, 6), Conv2dSpec.DEFAULT, 3, 3),
+                "[2, 3, 8, 8]", "[2, 4, 6, 6]", "[2, 4, 5, 6]");
+        assertBad("conv2dWeightGrad", () -> t(2, 3, 8, 8).conv2dWeightGrad(t(2, 4, 6), Conv2dSpec.DEFAULT, 3, 3),
+                "[2, 3, 8, 8]", "[2, 4, 6]");
+        assertBad("conv2dWeightGrad", () -> t(2, 3, 8, 8).conv2dWeightGrad(t(2, 4, 6, 6), two, 3, 3), "2 groups",
+                "[2, 3, 8, 8]");
+        assertBad("conv2dWeightGrad", () -> t(1, 1, 2, 2).conv2dWeightGrad(t(1, 1, 1, 1), Conv2dSpec.DEFAULT, 3, 3),
+                "kernel 3×3", "[1, 1, 2, 2]");
+    }
+
+    @Test
     void catAndStackOfMismatchedShapes() {
         assertBad("cat", () -> Tensor.cat(0, t(2, 3), t(2, 4)), "[2, 3]", "[2, 4]", "3 ≠ 4");
         assertBad("cat", () -> Tensor.cat(1, t(2, 3), t(3, 3)), "[2, 3]", "[3, 3]");

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
@@ -15,7 +16,8 @@ import joule.tensor.random.Distribution;
 /**
  * Results of ops large enough to be split into several parallel tasks (elementwise over more
  * than one 16384-element block, long-row and leading-axis reductions, batched and plain matmul,
- * random draws), as SHA-256 digests of their bits. {@link DeterminismTest} runs it in this JVM
+ * convolutions of several blocks of images and of images cut into several blocks, random draws), as
+ * SHA-256 digests of their bits. {@link DeterminismTest} runs it in this JVM
  * and in JVMs with other {@code -Djoule.threads}; run as a main class it prints the digests.
  */
 public final class DeterminismProbe {
@@ -36,6 +38,17 @@ public final class DeterminismProbe {
             Tensor wide = rs.normal(dt, 100, 1000);
             Tensor a = rs.normal(dt, 8, 64, 96);
             Tensor b = rs.normal(dt, 96, 80);
+            // 900 (196 strided) output pixels per image: blocks of whole images; 2500: each image cut into blocks
+            Tensor images = rs.normal(dt, 12, 6, 30, 30);
+            Tensor kernel = rs.normal(dt, 8, 3, 3, 3);
+            Tensor dense = rs.normal(dt, 8, 6, 3, 3);
+            Tensor large = rs.normal(dt, 2, 4, 50, 50);
+            Tensor pointwise = rs.normal(dt, 6, 4, 1, 1);
+            Conv2dSpec grouped = Conv2dSpec.of(1, 1).withGroups(2);
+            Conv2dSpec strided = Conv2dSpec.of(2, 1).withDilation(2);
+            Tensor imagesGrad = rs.normal(dt, 12, 8, 30, 30);
+            Tensor largeGrad = rs.normal(dt, 2, 6, 50, 50);
+            Tensor stridedGrad = rs.normal(dt, 12, 8, 14, 14);
             Map<String, Supplier<Tensor>> cases = new LinkedHashMap<>();
             cases.put("random normal", () -> x);
             cases.put("random uniform", () -> Tensor.random(Distribution.UNIFORM, dt, 7, 3, 70_001));
@@ -59,6 +72,15 @@ public final class DeterminismProbe {
             cases.put("matmul", () -> x.matmul(x.mT()));
             cases.put("matmul batched", () -> a.matmul(a.mT()));
             cases.put("matmul folded batch", () -> a.matmul(b));
+            cases.put("conv2d", () -> images.conv2d(kernel, grouped));
+            cases.put("conv2d strided", () -> images.conv2d(dense, strided));
+            cases.put("conv2d pointwise", () -> large.conv2d(pointwise, Conv2dSpec.DEFAULT));
+            cases.put("conv2dTranspose", () -> imagesGrad.conv2dTranspose(kernel, grouped, 30, 30));
+            cases.put("conv2dTranspose strided", () -> stridedGrad.conv2dTranspose(dense, strided, 30, 30));
+            cases.put("conv2dTranspose pointwise", () -> largeGrad.conv2dTranspose(pointwise, Conv2dSpec.DEFAULT, 50, 50));
+            cases.put("conv2dWeightGrad", () -> images.conv2dWeightGrad(imagesGrad, grouped, 3, 3));
+            cases.put("conv2dWeightGrad strided", () -> images.conv2dWeightGrad(stridedGrad, strided, 3, 3));
+            cases.put("conv2dWeightGrad pointwise", () -> large.conv2dWeightGrad(largeGrad, Conv2dSpec.DEFAULT, 1, 1));
             cases.forEach((name, op) -> out.put(dt + " " + name, digest(op.get())));
         }
         return out;
