@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.function.Function;
+import joule.autograd.GradCheck;
 import joule.autograd.Var;
 import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
@@ -66,6 +68,20 @@ class Conv2dTest {
         assertArrayEquals(new int[] {2, 6, 4, 3}, y.shape());
         assertArrayEquals(manual(x, conv.weight().value(), conv.parameters().get(1).value(), 2, 1, 2), y.toDoubleArray(),
                 1e-12);
+    }
+
+    /** {@code E(x) = Σ silu(conv(x))} per sample: second derivatives in x, then mixed ones in x and θ, as DSM of a conv energy needs. */
+    @Test
+    void aConvEnergyPassesGradgradcheckInXThenInTheParameters() {
+        RandomStream rng = new RandomStream(7);
+        Conv2d conv = new Conv2d("conv", 2, 3, 3, Conv2dSpec.of(2, 1), true, DType.FLOAT64, rng);
+        Function<Var, Var> energy = x -> Activation.SILU.apply(conv.forward(x)).sum(1, 2, 3);
+        Tensor x = rng.normal(DType.FLOAT64, 2, 2, 4, 4);
+        var inX = GradCheck.gradgradcheck(v -> energy.apply(v[0]), x);
+        assertTrue(inX.passed(), inX::toString);
+        var inTheta = GradCheck.gradgradcheck(ParameterInputs.bound(conv.parameters(), 1, v -> energy.apply(v[0])),
+                ParameterInputs.values(conv.parameters(), x));
+        assertTrue(inTheta.passed(), inTheta::toString);
     }
 
     @Test
