@@ -10,18 +10,14 @@ import joule.tensor.Tensor;
 /**
  * A noise-conditional energy {@code E_θ(x, σ): [B, D] × [B] → [B]} for multi-level models
  * (NCSN): one energy per noise level {@code σ}, score {@code s_θ(x, σ) = −∇_x E_θ(x, σ)}
- * (ebm-reference, "NCSN" and "Annealed Langevin").
+ * (ebm-reference, "NCSN" and "Annealed Langevin"), which makes it a {@link ScoreNetwork}.
  */
-public interface NoiseConditionalEnergy {
+public interface NoiseConditionalEnergy extends ScoreNetwork {
     /** {@code E(x, σ)}: {@code x} is {@code [B, D]}, {@code sigma} is {@code [B]} (one level per sample). */
     Var energy(Var x, Var sigma);
 
-    /** Learnable parameters. */
-    default List<Parameter> parameters() {
-        return List.of();
-    }
-
     /** The score {@code −∇_x E(x, σ)} without a graph (for samplers). */
+    @Override
     default Tensor score(Tensor x, Tensor sigma) {
         Var in = Var.leaf(x);
         Var e = energy(in, Var.constant(sigma)).sum();
@@ -29,14 +25,15 @@ public interface NoiseConditionalEnergy {
                 .value().neg();
     }
 
-    /** The score {@code −∇_x E(x, σ)}, recorded so losses can differentiate it in {@code θ}; {@code x} must require grad. */
+    /**
+     * The score {@code −∇_x E(x, σ)}, recorded so losses can differentiate it in {@code θ}, and in {@code x} where
+     * {@code x} requires grad (a constant {@code x} is differentiated through a fresh leaf of its value).
+     */
+    @Override
     default Var score(Var x, Var sigma) {
-        if (!x.requiresGrad()) {
-            throw new IllegalArgumentException("score: x must require grad (pass a Var.leaf), got a constant of shape "
-                    + joule.tensor.Shapes.format(x.shape()));
-        }
-        Var e = energy(x, sigma).sum();
-        return Autograd.grad(new Var[] {e}, new Var[] {x}, (Var[]) null, GradOptions.CREATE_GRAPH.withAllowUnused(true))[0]
+        Var in = x.requiresGrad() ? x : Var.leaf(x.value());
+        Var e = energy(in, sigma).sum();
+        return Autograd.grad(new Var[] {e}, new Var[] {in}, (Var[]) null, GradOptions.CREATE_GRAPH.withAllowUnused(true))[0]
                 .neg();
     }
 

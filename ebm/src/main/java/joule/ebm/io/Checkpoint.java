@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import joule.ebm.nn.Module;
 import joule.ebm.nn.Parameter;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
@@ -17,6 +18,16 @@ import joule.tensor.Tensor;
  */
 public final class Checkpoint {
     private Checkpoint() {
+    }
+
+    /** Writes a module's {@link Module#state() state} (parameters, then buffers) and {@code metadata} to {@code path} atomically. */
+    public static void save(Path path, Module module, Map<String, String> metadata) throws IOException {
+        save(path, module.state(), metadata);
+    }
+
+    /** Loads {@code path} into a module's {@link Module#state() state} (parameters and buffers), as {@link #load(Path, List)}. */
+    public static Map<String, String> load(Path path, Module module) throws IOException {
+        return load(path, module.state());
     }
 
     /** Writes {@code parameters} and {@code metadata} to {@code path} atomically. */

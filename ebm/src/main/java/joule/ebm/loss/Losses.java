@@ -14,4 +14,12 @@ final class Losses {
                     + Shapes.format(batch.shape()));
         }
     }
+
+    /** A batch of samples of any shape, {@code [B, …]} (images {@code [B, C, H, W]}), none empty. */
+    static void checkSamples(String loss, Tensor batch) {
+        if (batch.rank() < 2 || batch.numel() == 0) {
+            throw new IllegalArgumentException(loss + ": expected a non-empty data batch [B, D] or [B, …], got "
+                    + Shapes.format(batch.shape()));
+        }
+    }
 }

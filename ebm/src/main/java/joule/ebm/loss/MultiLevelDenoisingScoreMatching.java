@@ -2,7 +2,7 @@ package joule.ebm.loss;
 
 import java.util.List;
 import joule.autograd.Var;
-import joule.ebm.energy.NoiseConditionalEnergy;
+import joule.ebm.energy.ScoreNetwork;
 import joule.ebm.nn.Parameter;
 import joule.tensor.Device;
 import joule.tensor.RandomStream;
@@ -11,31 +11,34 @@ import joule.tensor.Tensor;
 /**
  * Multi-level DSM (NCSN, ebm-reference): {@code J = (1/L) Σ_i λ(σ_i) J_DSM(σ_i)} with
  * {@code λ(σ) = σ²}, estimated by drawing one level uniformly per data point rather than looping
- * over all levels: per sample, {@code ½ σ² ‖ s_θ(x̃, σ) + ε/σ ‖²}. Geometric levels:
+ * over all levels: per sample, {@code ½ σ² ‖ s_θ(x̃, σ) + ε/σ ‖²}, the norm over all of its
+ * coordinates (a batch {@code [B, D]} or {@code [B, …]}). The model is a {@link ScoreNetwork}: a
+ * network such as a U-Net, or a {@link joule.ebm.energy.NoiseConditionalEnergy}. Geometric levels:
  * {@link joule.ebm.sample.AnnealedLangevin#geometricSigmas}.
  */
 public final class MultiLevelDenoisingScoreMatching implements Loss {
-    private final NoiseConditionalEnergy energy;
+    private static final String WHO = "MultiLevelDenoisingScoreMatching";
+
+    private final ScoreNetwork network;
     private final double[] sigmas;
 
-    /** NCSN loss over the noise levels {@code sigmas} (all positive). */
-    public MultiLevelDenoisingScoreMatching(NoiseConditionalEnergy energy, double[] sigmas) {
+    /** NCSN loss of {@code network} over the noise levels {@code sigmas} (all positive). */
+    public MultiLevelDenoisingScoreMatching(ScoreNetwork network, double[] sigmas) {
         if (sigmas.length == 0) {
-            throw new IllegalArgumentException("MultiLevelDenoisingScoreMatching: no noise levels given");
+            throw new IllegalArgumentException(WHO + ": no noise levels given");
         }
         for (double s : sigmas) {
             if (!(s > 0) || !Double.isFinite(s)) {
-                throw new IllegalArgumentException("MultiLevelDenoisingScoreMatching: noise levels must be positive and "
-                        + "finite, got " + s);
+                throw new IllegalArgumentException(WHO + ": noise levels must be positive and finite, got " + s);
             }
         }
-        this.energy = energy;
+        this.network = network;
         this.sigmas = sigmas.clone();
     }
 
     @Override
     public Var compute(Tensor batch, RandomStream rng) {
-        Losses.checkBatch("MultiLevelDenoisingScoreMatching", batch);
+        Losses.checkSamples(WHO, batch);
         int b = batch.size(0);
         // the levels are picked on the host and go to the device in one transfer
         double[] u = rng.uniform(Device.CPU, batch.dtype(), b).toDoubleArray();
@@ -46,15 +49,17 @@ public final class MultiLevelDenoisingScoreMatching implements Loss {
         Tensor sigma = Tensor.of(batch.dtype(), level).to(batch.device());
         Tensor sigmaColumn = sigma.unsqueeze(1);
         Tensor eps = rng.normal(batch.device(), batch.dtype(), batch.shape());
-        Var noisy = Var.leaf(batch.add(eps.mul(sigmaColumn)));
-        Var s = energy.score(noisy, Var.constant(sigma));
-        Var residual = s.add(Var.constant(eps.div(sigmaColumn)));
+        Tensor flatEps = eps.reshape(b, -1);                              // [B, D]: each sample's coordinates in a row
+        Tensor noisy = batch.reshape(b, -1).add(flatEps.mul(sigmaColumn)).reshape(batch.shape());
+        Var s = network.score(Var.constant(noisy), Var.constant(sigma));
+        ScoreNetwork.checkShape(WHO, s.shape(), noisy.shape());
+        Var residual = s.reshape(b, -1).add(Var.constant(flatEps.div(sigmaColumn)));
         // λ(σ) ½ ‖s + ε/σ‖² with λ = σ²: ½ ‖σ s + ε‖²
         return residual.mul(Var.constant(sigmaColumn)).square().sum(1).mean().mul(0.5);
     }
 
     @Override
     public List<Parameter> parameters() {
-        return energy.parameters();
+        return network.parameters();
     }
 }

@@ -91,4 +91,9 @@ public final class NeuralEnergy implements Energy, Module {
     public List<Parameter> parameters() {
         return module.parameters();
     }
+
+    @Override
+    public List<Parameter> buffers() {
+        return module.buffers();
+    }
 }

@@ -2,6 +2,7 @@ package joule.ebm.sample;
 
 import joule.ebm.energy.Energy;
 import joule.ebm.energy.NoiseConditionalEnergy;
+import joule.ebm.energy.ScoreNetwork;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 
@@ -16,7 +17,8 @@ import joule.tensor.Tensor;
  * <p>NCSN's code writes {@code α_i = ε (σ_i/σ_L)²} and {@code x + (α_i/2) s + sqrt(α_i) z}: that
  * is {@code η = ε/2}. A run has {@code L·T} steps; {@link SamplerOptions} burn-in and thinning
  * count them globally; with a box the state is clamped after every step (and after denoising);
- * acceptance is 1. Random numbers per step: {@code ξ} only.
+ * acceptance is 1. Random numbers per step: {@code ξ} only. The model is a
+ * {@link NoiseConditionalEnergy} or any {@link ScoreNetwork}; the chains may be images {@code [chains, C, H, W]}.
  */
 public final class AnnealedLangevin {
     private static final String WHO = "AnnealedLangevin";
@@ -111,26 +113,75 @@ public final class AnnealedLangevin {
     public SampleResult sample(NoiseConditionalEnergy energy, Tensor init, RandomStream rng, SamplerOptions options) {
         Samplers.notNull(WHO, energy);
         ChainRunner runner = new ChainRunner(WHO, options, true);
-        int steps = totalSteps();
-        Tensor x0 = runner.checkInit(init, steps);
         Energy[] levels = new Energy[sigmas.length];
         for (int i = 0; i < levels.length; i++) {
             levels[i] = energy.atLevel(sigmas[i]);
         }
-        SampleResult r = runner.run(runner.evaluate(levels[0], x0), steps, rng, new ChainRunner.Transition() {
+        return run(runner, init, rng, new Levels() {
+            @Override
+            public ChainRunner.State evaluate(int level, Tensor x) {
+                return runner.evaluate(levels[level], x);
+            }
+
+            @Override
+            public Tensor score(int level, Tensor x) {
+                return levels[level].score(x);
+            }
+        });
+    }
+
+    /** {@link #sample(ScoreNetwork, Tensor, RandomStream, SamplerOptions)} with default options. */
+    public SampleResult sample(ScoreNetwork network, Tensor init, RandomStream rng) {
+        return sample(network, init, rng, SamplerOptions.DEFAULT);
+    }
+
+    /**
+     * Runs {@code L·T} annealed steps from {@code init} ({@code [chains, …]}, such as images
+     * {@code [chains, C, H, W]}) with the network's score {@code s_θ(x, σ_i)}, as above. A score network has
+     * no energy: the trace (if asked) reports a mean energy of NaN.
+     */
+    public SampleResult sample(ScoreNetwork network, Tensor init, RandomStream rng, SamplerOptions options) {
+        Samplers.notNull(WHO, network);
+        ChainRunner runner = new ChainRunner(WHO, options, true);
+        return run(runner, init, rng, new Levels() {
+            @Override
+            public ChainRunner.State evaluate(int level, Tensor x) {
+                return new ChainRunner.State(x, null, score(level, x));
+            }
+
+            @Override
+            public Tensor score(int level, Tensor x) {
+                Tensor s = network.score(x, x.scalarLike(sigmas[level]).expand(x.size(0)));
+                ScoreNetwork.checkShape(WHO, s.shape(), x.shape());
+                return s;
+            }
+        });
+    }
+
+    /** The model at each level: the chains' state and the score at level {@code level} (0-based). */
+    private interface Levels {
+        ChainRunner.State evaluate(int level, Tensor x);
+
+        Tensor score(int level, Tensor x);
+    }
+
+    private SampleResult run(ChainRunner runner, Tensor init, RandomStream rng, Levels levels) {
+        int steps = totalSteps();
+        Tensor x0 = runner.checkInit(init, steps);
+        SampleResult r = runner.run(levels.evaluate(0, x0), steps, rng, new ChainRunner.Transition() {
             private int evaluatedLevel = 0;
 
             @Override
             public ChainRunner.Proposal propose(ChainRunner.State s, int step, RandomStream rng1) {
                 int level = (step - 1) / stepsPerLevel;
                 if (level != evaluatedLevel) {
-                    s = runner.evaluate(levels[level], s.x());
+                    s = levels.evaluate(level, s.x());
                     evaluatedLevel = level;
                 }
                 double etaI = AnnealedLangevin.this.stepSize(level);   // not Transition.stepSize(step)
                 Tensor xi = Samplers.normalLike(rng1, s.x());
                 Tensor next = Tensor.langevinStep(s.x(), s.score(), xi, etaI, Math.sqrt(2 * etaI));
-                return new ChainRunner.Proposal(runner.evaluate(levels[level], runner.clamp(next)), null);
+                return new ChainRunner.Proposal(levels.evaluate(level, runner.clamp(next)), null);
             }
 
             @Override
@@ -143,7 +194,7 @@ public final class AnnealedLangevin {
         }
         double last = sigmas[sigmas.length - 1];
         Tensor x = r.state();
-        Tensor s = levels[levels.length - 1].score(x);
+        Tensor s = levels.score(sigmas.length - 1, x);
         Tensor denoised = runner.clamp(x.add(s.mul(last * last)));
         return new SampleResult(denoised, r.samples(), r.acceptance(), r.trace());
     }

@@ -14,7 +14,10 @@ import joule.tensor.Tensor;
  * sampler supplies only its {@link Transition}.
  */
 final class ChainRunner {
-    /** The chains' state: {@code x [C, …]}, {@code energy [C]}, and {@code score} like {@code x} (null when not needed). */
+    /**
+     * The chains' state: {@code x [C, …]}, {@code energy [C]} (null for a score network, which has none), and
+     * {@code score} like {@code x} (null when not needed).
+     */
     record State(Tensor x, Tensor energy, Tensor score) {
     }
 
@@ -148,7 +151,8 @@ final class ChainRunner {
             }
             if (options.trace()) {
                 double rate = mask == null ? 1.0 : mask.mean().item();
-                trace.add(new StepStats(t, state.energy().mean().item(), rate, transition.stepSize(t)));
+                double meanEnergy = state.energy() == null ? Double.NaN : state.energy().mean().item();
+                trace.add(new StepStats(t, meanEnergy, rate, transition.stepSize(t)));
             }
             if (options.collect() && t > burnIn && (t - burnIn) % options.thin() == 0) {
                 samples.add(state.x());

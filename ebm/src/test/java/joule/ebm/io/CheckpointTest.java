@@ -14,9 +14,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import joule.autograd.Var;
 import joule.ebm.nn.Activation;
+import joule.ebm.nn.GaussianFourierEmbedding;
+import joule.ebm.nn.Linear;
 import joule.ebm.nn.MLP;
 import joule.ebm.nn.Parameter;
+import joule.ebm.nn.Sequential;
+import joule.ebm.nn.SpectralNorm;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
@@ -51,6 +56,32 @@ class CheckpointTest {
             Checkpoint.save(again, loaded.parameters(), Map.of("config", "{\"sizes\":[2,8,8,1]}", "loss", "ssm"));
             assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again), "re-saving gives the same bytes");
         }
+    }
+
+    /** A module's state is its parameters and its buffers: fixed Fourier frequencies and power-iteration vectors too. */
+    @Test
+    void aModuleRoundTripsWithItsBuffers() throws IOException {
+        Path file = dir.resolve("sequential.safetensors");
+        Sequential saved = fourierThenSpectralNorm(4);
+        Var t = Var.constant(Tensor.of(new double[] {-1, 0.5}));
+        saved.forward(t);                                            // one power iteration moves u and v
+        Checkpoint.save(file, saved, Map.of());
+        Sequential loaded = fourierThenSpectralNorm(5);
+        Checkpoint.load(file, loaded);
+        assertEquals(List.of("embed.1.weight", "embed.1.bias", "embed.0.W", "embed.1.weight_u", "embed.1.weight_v"),
+                loaded.state().stream().map(Parameter::name).toList());
+        for (int i = 0; i < saved.state().size(); i++) {
+            assertArrayEquals(saved.state().get(i).value().toDoubleArray(), loaded.state().get(i).value().toDoubleArray(), 0);
+        }
+        assertArrayEquals(saved.forward(t).value().toDoubleArray(), loaded.forward(t).value().toDoubleArray(), 0);
+    }
+
+    private static Sequential fourierThenSpectralNorm(long seed) {
+        RandomStream rng = new RandomStream(seed);
+        return Sequential.builder("embed")
+                .add(name -> new GaussianFourierEmbedding(name, 3, 1.0, DType.FLOAT64, rng))
+                .add(name -> new SpectralNorm(new Linear(name, 6, 2, DType.FLOAT64, rng), rng))
+                .build();
     }
 
     /** The layout PyTorch's loader expects: header length, JSON header with dtype/shape/offsets, raw little-endian data. */

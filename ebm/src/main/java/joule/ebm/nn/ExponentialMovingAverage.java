@@ -1,0 +1,76 @@
+package joule.ebm.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import joule.tensor.Tensor;
+
+/**
+ * An exponential moving average of a module's parameters, as score_sde and most diffusion code keep
+ * for sampling: after each optimizer step {@link #update()} sets {@code θ̄ ← θ̄ − (1 − decay)(θ̄ − θ)};
+ * {@link #swap()} exchanges {@code θ̄} and {@code θ} in the module (call it again to exchange them back),
+ * and {@link #withAverages} runs something with {@code θ̄} swapped in. The averages start at the
+ * parameters' values when this is made (make it after moving the module to its device) and are named
+ * {@code <prefix><parameter name>}, so a checkpoint can save them with the model.
+ */
+public final class ExponentialMovingAverage {
+    private final List<Parameter> parameters;
+    private final List<Parameter> averages;
+    private final double decay;
+
+    /** {@link #ExponentialMovingAverage(Module, double, String)} with the prefix {@code "ema."}. */
+    public ExponentialMovingAverage(Module module, double decay) {
+        this(module, decay, "ema.");
+    }
+
+    /** The average of {@code module}'s parameters with {@code 0 ≤ decay < 1} (score_sde uses 0.999 or 0.9999). */
+    public ExponentialMovingAverage(Module module, double decay, String prefix) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("ExponentialMovingAverage: decay must be in [0, 1), got " + decay);
+        }
+        this.parameters = module.parameters();
+        this.decay = decay;
+        List<Parameter> copies = new ArrayList<>();
+        for (Parameter p : parameters) {
+            copies.add(new Parameter(prefix + p.name(), p.value()));
+        }
+        this.averages = List.copyOf(copies);
+    }
+
+    /** {@code θ̄ ← θ̄ − (1 − decay)(θ̄ − θ)} for every parameter; call it after each optimizer step. */
+    public void update() {
+        for (int i = 0; i < parameters.size(); i++) {
+            Tensor average = averages.get(i).value();
+            averages.get(i).set(average.sub(average.sub(parameters.get(i).value()).mul(1 - decay)));
+        }
+    }
+
+    /** Exchanges the averages and the module's parameter values (dropping the parameters' gradients). */
+    public void swap() {
+        for (int i = 0; i < parameters.size(); i++) {
+            Tensor current = parameters.get(i).value();
+            parameters.get(i).set(averages.get(i).value());
+            averages.get(i).set(current);
+        }
+    }
+
+    /** The result of {@code body} run with the averages in the module, whose own values are back afterwards. */
+    public <T> T withAverages(Supplier<T> body) {
+        swap();
+        try {
+            return body.get();
+        } finally {
+            swap();
+        }
+    }
+
+    /** The averages {@code θ̄}, named {@code <prefix><parameter name>}, in the module's parameter order. */
+    public List<Parameter> averages() {
+        return averages;
+    }
+
+    /** The decay. */
+    public double decay() {
+        return decay;
+    }
+}
