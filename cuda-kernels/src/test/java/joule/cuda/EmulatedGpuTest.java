@@ -31,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The CUDA backend, end to end, on an {@link EmulatedGpu}: the real kernels run on the host, every new buffer
  * poisoned with NaN, and give the CPU backend's results: bit for bit where the CPU's result is exactly
  * rounded or order-free (arithmetic, comparisons, conversions, max and min, argmax, uniform and Rademacher numbers,
- * the Langevin move), within a few ulps where a libm enters (the host's stands in for CUDA's here), within the
- * rounding bound of a sum for sums, matmul and convolutions (TF32's looser, for inputs rounded to 10-bit mantissas). What the
- * emulation cannot show: CUDA's own libm, the tensor cores' own rounding and ordering, timing. Needs g++; skipped
- * without it.
+ * the Langevin move) or summed in the CPU's order (convolutions and their transposes), within a few ulps where a
+ * libm enters (the host's stands in for CUDA's here), within the rounding bound of a sum for sums, matmul and
+ * weight gradients (TF32's looser, for inputs rounded to 10-bit mantissas). What the emulation cannot show: CUDA's
+ * own libm, the tensor cores' own rounding and ordering, timing. Needs g++; skipped without it.
  */
 class EmulatedGpuTest {
     private static EmulatedGpu gpu;
@@ -475,40 +475,40 @@ class EmulatedGpuTest {
     }
 
     /**
-     * {@code got} against the CPU's reference {@code want} within the rounding of sums of {@code terms} products in
-     * double whose magnitudes add up to {@code magnitude}, plus an ulp of the dtype.
+     * The three convolution kernels against the CPU's direct loops, each with operands at offsets: the forward and
+     * transposed convolutions add the same products in the same order in double, so they give the CPU's bits; the
+     * weight gradient adds in lanes and chunks, within the rounding of its sums of {@code n·ho·wo} products.
      */
-    private static void checkSums(Tensor want, Tensor magnitude, Tensor got, int terms, String what) {
-        assertArrayEquals(want.shape(), got.shape(), what);
-        double[] g = back(got);
-        double[] w = want.toDoubleArray();
-        double[] m = magnitude.toDoubleArray();
-        for (int i = 0; i < g.length; i++) {
-            assertClose(w[i], g[i], ulp(want.dtype(), w[i]) + 2 * terms * 0x1p-53 * m[i], what + " element " + i);
-        }
-    }
-
-    /** The three convolution kernels against the CPU's direct loops, each with operands at offsets. */
     private static void checkConv(Conv conv, DType dtype, RandomStream rng) {
         Conv2dSpec spec = conv.spec();
-        int cg = conv.c() / spec.groups();
         Tensor x = atOffset(rng, dtype, conv.n(), conv.c(), conv.h(), conv.w());
-        Tensor w = atOffset(rng, dtype, conv.o(), cg, conv.kh(), conv.kw());
+        Tensor w = atOffset(rng, dtype, conv.o(), conv.c() / spec.groups(), conv.kh(), conv.kw());
         Tensor g = atOffset(rng, dtype, conv.n(), conv.o(), conv.ho(), conv.wo());
-        Tensor ax = x.to(DType.FLOAT64).abs();
-        Tensor aw = w.to(DType.FLOAT64).abs();
-        Tensor ag = g.to(DType.FLOAT64).abs();
         String what = dtype + " " + conv;
-        checkSums(CpuBackend.withScalarKernels(() -> x.conv2d(w, spec)), ax.conv2d(aw, spec),
-                cuda.conv2d(onGpu(x), onGpu(w), spec), cg * conv.kh() * conv.kw(), "conv2d, " + what);
-        checkSums(CpuBackend.withScalarKernels(() -> g.conv2dTranspose(w, spec, conv.h(), conv.w())),
-                ag.conv2dTranspose(aw, spec, conv.h(), conv.w()),
-                cuda.conv2dTranspose(onGpu(g), onGpu(w), spec, conv.h(), conv.w()),
-                conv.o() / spec.groups() * conv.kh() * conv.kw(), "conv2dTranspose, " + what);
-        checkSums(CpuBackend.withScalarKernels(() -> x.conv2dWeightGrad(g, spec, conv.kh(), conv.kw())),
-                ax.conv2dWeightGrad(ag, spec, conv.kh(), conv.kw()),
-                cuda.conv2dWeightGrad(onGpu(x), onGpu(g), spec, conv.kh(), conv.kw()),
-                conv.n() * conv.ho() * conv.wo(), "conv2dWeightGrad, " + what);
+
+        Tensor y = CpuBackend.withScalarKernels(() -> x.conv2d(w, spec));
+        Tensor gotY = cuda.conv2d(onGpu(x), onGpu(w), spec);
+        assertArrayEquals(y.shape(), gotY.shape(), what);
+        assertSameBits(y.toDoubleArray(), back(gotY), "conv2d, " + what);
+
+        Tensor dx = CpuBackend.withScalarKernels(() -> g.conv2dTranspose(w, spec, conv.h(), conv.w()));
+        Tensor gotDx = cuda.conv2dTranspose(onGpu(g), onGpu(w), spec, conv.h(), conv.w());
+        assertArrayEquals(dx.shape(), gotDx.shape(), what);
+        assertSameBits(dx.toDoubleArray(), back(gotDx), "conv2dTranspose, " + what);
+
+        Tensor dw = CpuBackend.withScalarKernels(() -> x.conv2dWeightGrad(g, spec, conv.kh(), conv.kw()));
+        Tensor magnitude = x.to(DType.FLOAT64).abs().conv2dWeightGrad(g.to(DType.FLOAT64).abs(), spec, conv.kh(),
+                conv.kw());
+        Tensor gotDw = cuda.conv2dWeightGrad(onGpu(x), onGpu(g), spec, conv.kh(), conv.kw());
+        assertArrayEquals(dw.shape(), gotDw.shape(), what);
+        double[] got = back(gotDw);
+        double[] want = dw.toDoubleArray();
+        double[] m = magnitude.toDoubleArray();
+        int terms = conv.n() * conv.ho() * conv.wo();
+        for (int i = 0; i < got.length; i++) {
+            assertClose(want[i], got[i], ulp(dtype, want[i]) + 2 * terms * 0x1p-53 * m[i],
+                    "conv2dWeightGrad, " + what + " element " + i);
+        }
     }
 
     @Test
