@@ -23,6 +23,23 @@ struct ReduceThread {
     }
 };
 
+// Combines the values `acc` of the lanes of each group by a fixed tree in `partial` (one slot per thread) and
+// returns the group's result to its lane 0 (other lanes get a partial result). Every thread of the block must call
+// it, as it synchronises the block.
+__device__ __forceinline__ double combineLanes(double* partial, const ReduceThread& self, int lanes, int op,
+                                               double acc) {
+    const int t = threadIdx.x;
+    partial[t] = acc;
+    __syncthreads();
+    for (int half = lanes / 2; half > 0; half /= 2) {
+        if (self.lane < half) {
+            partial[t] = reduceCombine(op, partial[t], partial[t + half * self.stride]);
+        }
+        __syncthreads();
+    }
+    return partial[t];
+}
+
 // Partial reductions: output o of chunk c combines reduced elements [c·chunkLength, (c+1)·chunkLength) of row o
 // and is written to y[o·chunks + c]. `kept` has one operand (x, with its offset); `reduced` has one operand whose
 // offset is 0. Blocks: chunks × ceil(outputs / groups), chunk-major.
@@ -49,17 +66,9 @@ __device__ void reduceKernel(const Layout& kept, const Layout& reduced, int op, 
             acc = reduceCombine(op, acc, (double)x[base[0] + at[0]]);
         }
     }
-    const int t = threadIdx.x;
-    partial[t] = acc;
-    __syncthreads();
-    for (int half = lanes / 2; half > 0; half /= 2) {
-        if (self.lane < half) {
-            partial[t] = reduceCombine(op, partial[t], partial[t + half * self.stride]);
-        }
-        __syncthreads();
-    }
+    const double result = combineLanes(partial, self, lanes, op, acc);
     if (self.lane == 0 && o < outputs) {
-        y[(long long)o * chunks + chunk] = (Out)partial[t];
+        y[(long long)o * chunks + chunk] = (Out)result;
     }
 }
 

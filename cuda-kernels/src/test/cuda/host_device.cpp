@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../../main/cuda/conv.cuh"
 #include "../../main/cuda/elementwise.cuh"
 #include "../../main/cuda/matmul.cuh"
 #include "../../main/cuda/matmul_tf32.cuh"
@@ -111,7 +112,9 @@ const std::map<std::string, std::function<std::function<void()>(Arguments&)>> kE
     JOULE_HOST_ENTRY(copy_f64_f64), JOULE_HOST_ENTRY(reduce_f32_f32), JOULE_HOST_ENTRY(reduce_f32_f64),
     JOULE_HOST_ENTRY(reduce_f64_f32), JOULE_HOST_ENTRY(reduce_f64_f64), JOULE_HOST_ENTRY(argmax_f32),
     JOULE_HOST_ENTRY(argmax_f64), JOULE_HOST_ENTRY(matmul_f32), JOULE_HOST_ENTRY(matmul_f64), JOULE_HOST_ENTRY(matmul_tf32),
-    JOULE_HOST_ENTRY(random_f32), JOULE_HOST_ENTRY(random_f64)};
+    JOULE_HOST_ENTRY(random_f32), JOULE_HOST_ENTRY(random_f64), JOULE_HOST_ENTRY(conv2d_f32),
+    JOULE_HOST_ENTRY(conv2d_f64), JOULE_HOST_ENTRY(conv2d_transpose_f32), JOULE_HOST_ENTRY(conv2d_transpose_f64),
+    JOULE_HOST_ENTRY(conv2d_weight_grad_f32), JOULE_HOST_ENTRY(conv2d_weight_grad_f64)};
 
 // The threads of a block, which run the blocks of a grid one after the other.
 class Block {

@@ -33,6 +33,8 @@ public final class CudaBackend implements Backend {
     private static final int NAN_WORD = 0x7FF80000;
     /** Most blocks of the y dimension of a grid. */
     private static final int MAX_GRID_Y = 65535;
+    /** Most partial sums a weight gradient is cut into (its rows are cut into chunks up to this many in all). */
+    private static final int MAX_PARTIALS = 1 << 24;
 
     private final Gpu gpu;
     private final CachingAllocator allocator;
@@ -411,19 +413,81 @@ public final class CudaBackend implements Backend {
 
     // ------------------------------------------------------------------ convolution
 
+    /**
+     * One thread per output element, summing its (input channel, tap) products in double in the CPU reference's
+     * order (conv.cuh).
+     */
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Conv2dSpec spec) {
-        throw new UnsupportedOperationException("conv2d: no CUDA kernel yet");
+        int[] shape = spec.outputShape("conv2d", x.shape(), w.shape());
+        Tensor out = newTensor(x.dtype(), shape, "conv2d");
+        int n = out.numel();
+        if (n > 0) {
+            gpu.launch(Kernel.of(Kernel.CONV2D_F32, Kernel.CONV2D_F64, x.dtype()), "conv2d", blocksFor(n), 1, THREADS,
+                    new KernelArgs().struct(convGeometry(x.shape(), w.shape(), shape, spec)).i32(x.offset())
+                            .i32(w.offset()).buffer(storage(x)).buffer(storage(w)).buffer(storage(out)));
+        }
+        return out;
     }
 
+    /**
+     * In gather form: one thread per element of the result, summing over the (output channel, output pixel) pairs
+     * that read it, in double in the CPU reference's order (conv.cuh).
+     */
     @Override
     public Tensor conv2dTranspose(Tensor g, Tensor w, Conv2dSpec spec, int h, int width) {
-        throw new UnsupportedOperationException("conv2dTranspose: no CUDA kernel yet");
+        int[] shape = {g.shape()[0], w.shape()[1] * spec.groups(), h, width};
+        Tensor out = newTensor(g.dtype(), shape, "conv2dTranspose");
+        int n = out.numel();
+        if (n > 0) {
+            gpu.launch(Kernel.of(Kernel.CONV2D_TRANSPOSE_F32, Kernel.CONV2D_TRANSPOSE_F64, g.dtype()), "conv2dTranspose",
+                    blocksFor(n), 1, THREADS, new KernelArgs().struct(convGeometry(shape, w.shape(), g.shape(), spec))
+                            .i32(g.offset()).i32(w.offset()).buffer(storage(g)).buffer(storage(w))
+                            .buffer(storage(out)));
+        }
+        return out;
     }
 
+    /**
+     * A reduction per weight element over the {@code N·Ho·Wo} products it takes part in, planned as {@link #reduce}
+     * plans one ({@link ReducePlan}: lanes of a block, then chunks whose float64 partial sums a second pass adds),
+     * so the order of the additions depends on the shapes only.
+     */
     @Override
     public Tensor conv2dWeightGrad(Tensor x, Tensor g, Conv2dSpec spec, int kh, int kw) {
-        throw new UnsupportedOperationException("conv2dWeightGrad: no CUDA kernel yet");
+        int[] shape = {g.shape()[1], x.shape()[1] / spec.groups(), kh, kw};
+        int weights = Shapes.numel(shape);
+        if (weights == 0) {
+            return newTensor(x.dtype(), shape, "conv2dWeightGrad");
+        }
+        int length = g.shape()[0] * g.shape()[2] * g.shape()[3];  // at most g's size, as g has ≥ 1 channel
+        if (length == 0) {
+            return full(x.dtype(), shape, 0.0);
+        }
+        // Each weight element's row of products, seen as contiguous: lanes take neighbouring products. Chunks keep
+        // the GPU busy when there are few weight elements; many need none, and their partial sums stay few.
+        int chunksPerWeight = Math.max(1, MAX_PARTIALS / weights);
+        int chunkLength = Math.max(ReducePlan.CHUNK, (int) ((length + (long) chunksPerWeight - 1) / chunksPerWeight));
+        ReducePlan plan = ReducePlan.of(weights, length, length, 1, chunkLength);
+        Tensor part = newTensor(DType.FLOAT64, new int[] {weights, plan.chunks()}, "conv2dWeightGrad");
+        gpu.launch(Kernel.of(Kernel.CONV2D_WEIGHT_GRAD_F32, Kernel.CONV2D_WEIGHT_GRAD_F64, x.dtype()),
+                "conv2dWeightGrad", plan.blocks(), 1, THREADS, new KernelArgs()
+                        .struct(convGeometry(x.shape(), shape, g.shape(), spec)).i32(x.offset()).i32(g.offset())
+                        .i32(plan.chunkLength()).i32(plan.chunks()).i32(plan.lanes()).buffer(storage(x))
+                        .buffer(storage(g)).buffer(storage(part)));
+        if (plan.chunks() == 1 && x.dtype() == DType.FLOAT64) {
+            return Tensor.contiguousView(part.storage(), shape);
+        }
+        Tensor sums = reduceRows(ReduceOp.SUM, Rows.of("conv2dWeightGrad", part, new int[] {1}), storage(part),
+                DType.FLOAT64, x.dtype());
+        return Tensor.contiguousView(sums.storage(), shape);
+    }
+
+    /** The {@code ConvGeometry} of conv.cuh (16 ints) for an input, weight and output shape. */
+    private static int[] convGeometry(int[] input, int[] weight, int[] output, Conv2dSpec spec) {
+        return new int[] {input[0], input[1], input[2], input[3], weight[0], weight[2], weight[3], output[2], output[3],
+            spec.strideH(), spec.strideW(), spec.padH(), spec.padW(), spec.dilationH(), spec.dilationW(),
+            spec.groups()};
     }
 
     // ------------------------------------------------------------------ matmul

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import joule.tensor.BinaryOp;
+import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.ReduceOp;
@@ -66,6 +67,12 @@ class CudaBackendHostTest {
             cuda.matmul(x, x.mT());
             cuda.matmul(batch.mT(), x.mT().narrow(0, 0, 4).mT().mT());
             cuda.copy(x.mT(), cuda.empty(dtype == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32, new int[] {4, 3}));
+            Tensor image = onGpu(rng.normal(dtype, 3, 4, 5, 6)).narrow(0, 1, 2);
+            Tensor kernel = onGpu(rng.normal(dtype, 6, 2, 3, 2));
+            Conv2dSpec spec = new Conv2dSpec(2, 1, 1, 0, 1, 2, 2);
+            Tensor conv = cuda.conv2d(image, kernel, spec);
+            cuda.conv2dTranspose(conv, kernel, spec, 6, 6);
+            cuda.conv2dWeightGrad(image, conv, spec, 3, 2);
             cuda.toDoubleArray(batch.permute(1, 2, 0));
         }
         assertTrue(kernels().size() > 100);
@@ -197,6 +204,51 @@ class CudaBackendHostTest {
         Tensor b = onGpu(Tensor.zeros(DType.FLOAT32, 0, 2));
         assertArrayEquals(new int[] {3, 2}, cuda.matmul(a, b).shape());
         assertEquals(List.of(Kernel.FILL_F32), kernels());
+    }
+
+    @Test
+    void convolutionsPassTheirGeometryAndOffsets() {
+        Tensor x = onGpu(Tensor.zeros(DType.FLOAT32, 3, 4, 5, 6)).narrow(0, 1, 2);
+        Tensor w = onGpu(Tensor.zeros(DType.FLOAT32, 6, 2, 3, 2));
+        Tensor g = onGpu(Tensor.zeros(DType.FLOAT32, 2, 6, 3, 4));
+        Conv2dSpec spec = new Conv2dSpec(2, 1, 1, 0, 1, 2, 2);
+        int[] geometry = {2, 4, 5, 6, 6, 3, 2, 3, 4, 2, 1, 1, 0, 1, 2, 2};
+        assertArrayEquals(new int[] {2, 6, 3, 4}, cuda.conv2d(x, w, spec).shape());
+        assertArrayEquals(new int[] {2, 4, 5, 6}, cuda.conv2dTranspose(g, w, spec, 5, 6).shape());
+        List<FakeGpu.Launch> launches = gpu.takeLaunches();
+        assertEquals(List.of(Kernel.CONV2D_F32, Kernel.CONV2D_TRANSPOSE_F32),
+                launches.stream().map(FakeGpu.Launch::kernel).toList());
+        assertArrayEquals(geometry, (int[]) launches.get(0).args().get(0));
+        assertEquals(List.of(120, 0), launches.get(0).args().subList(1, 3), "x starts at its second image");
+        assertArrayEquals(geometry, (int[]) launches.get(1).args().get(0), "the geometry of the forward convolution");
+    }
+
+    @Test
+    void weightGradientsAddTheirChunksInASecondPass() {
+        Tensor x = onGpu(Tensor.zeros(DType.FLOAT32, 3, 2, 64, 64));
+        Tensor g = onGpu(Tensor.zeros(DType.FLOAT32, 3, 2, 64, 64));
+        assertArrayEquals(new int[] {2, 2, 3, 3}, cuda.conv2dWeightGrad(x, g, Conv2dSpec.of(1, 1), 3, 3).shape());
+        List<FakeGpu.Launch> launches = gpu.takeLaunches();
+        assertEquals(List.of(Kernel.CONV2D_WEIGHT_GRAD_F32, Kernel.REDUCE_F64_F32),
+                launches.stream().map(FakeGpu.Launch::kernel).toList());
+        assertEquals(List.of(ReducePlan.CHUNK, 2, 256), launches.get(0).args().subList(3, 6),
+                "3·64·64 products per weight: two chunks, 256 lanes");
+        assertEquals(2 * 36, launches.get(0).gridX(), "two chunks of each of 36 weights");
+
+        Tensor x64 = onGpu(Tensor.zeros(DType.FLOAT64, 1, 1, 2, 2));
+        Tensor g64 = onGpu(Tensor.zeros(DType.FLOAT64, 1, 3, 1, 1));
+        cuda.conv2dWeightGrad(x64, g64, Conv2dSpec.DEFAULT, 2, 2);
+        assertEquals(List.of(Kernel.CONV2D_WEIGHT_GRAD_F64), kernels(), "one chunk in float64: no second pass");
+    }
+
+    @Test
+    void manyWeightsCutTheirSumsIntoFewerLongerChunks() {
+        Tensor x = cuda.empty(DType.FLOAT32, new int[] {1, 1024, 1024, 1024});
+        Tensor g = cuda.empty(DType.FLOAT32, new int[] {1, 1024, 1024, 1024});
+        cuda.conv2dWeightGrad(x, g, Conv2dSpec.DEFAULT, 1, 1);
+        FakeGpu.Launch launch = gpu.takeLaunches().getFirst();
+        assertEquals(List.of(65536, 16), launch.args().subList(3, 5), "2^20 weights × 16 chunks: 2^24 partial sums");
+        assertEquals(1 << 24, launch.gridX());
     }
 
     @Test

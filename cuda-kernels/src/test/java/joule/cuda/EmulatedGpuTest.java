@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import joule.tensor.Conv2dSpec;
 import joule.tensor.BinaryOp;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
@@ -29,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The CUDA backend, end to end, on an {@link EmulatedGpu}: the real kernels run on the host, every new buffer
  * poisoned with NaN, and give the CPU backend's results: bit for bit where the CPU's result is exactly
  * rounded or order-free (arithmetic, comparisons, conversions, max and min, argmax, uniform and Rademacher numbers,
- * the Langevin move), within a few ulps where a libm enters (the host's stands in for CUDA's here), within the
- * rounding bound of a sum for sums and matmul (TF32's looser, for inputs rounded to 10-bit mantissas). What the
- * emulation cannot show: CUDA's own libm, the tensor cores' own rounding and ordering, timing. Needs g++; skipped
- * without it.
+ * the Langevin move) or summed in the CPU's order (convolutions and their transposes), within a few ulps where a
+ * libm enters (the host's stands in for CUDA's here), within the rounding bound of a sum for sums, matmul and
+ * weight gradients (TF32's looser, for inputs rounded to 10-bit mantissas). What the emulation cannot show: CUDA's
+ * own libm, the tensor cores' own rounding and ordering, timing. Needs g++; skipped without it.
  */
 class EmulatedGpuTest {
     private static EmulatedGpu gpu;
@@ -411,6 +413,122 @@ class EmulatedGpuTest {
         CudaBackend tf32 = new CudaBackend(gpu, true, true);
         for (Tensor[] ab : products(DType.FLOAT32)) {
             checkMatmul(tf32, ab[0], ab[1], 0x1p-11);
+        }
+    }
+
+    /** A convolution of an {@code [n, c, h, w]} input with an {@code [o, c/groups, kh, kw]} weight. */
+    private record Conv(int n, int c, int h, int w, int o, int kh, int kw, Conv2dSpec spec) {
+        int ho() {
+            return spec.outHeight(h, kh);
+        }
+
+        int wo() {
+            return spec.outWidth(w, kw);
+        }
+
+        @Override
+        public String toString() {
+            return "input [" + n + ", " + c + ", " + h + ", " + w + "], weight [" + o + ", " + c / spec.groups() + ", "
+                    + kh + ", " + kw + "], " + spec;
+        }
+    }
+
+    /** Random sizes and geometry (strides, paddings and dilations up to 3, up to 3 groups) whose output is not empty. */
+    private static Conv randomConv(SplittableRandom r) {
+        for (;;) {
+            int groups = 1 + r.nextInt(3);
+            Conv2dSpec spec = new Conv2dSpec(1 + r.nextInt(3), 1 + r.nextInt(3), r.nextInt(4), r.nextInt(4),
+                    1 + r.nextInt(3), 1 + r.nextInt(3), groups);
+            Conv conv = new Conv(1 + r.nextInt(3), groups * r.nextInt(4), 1 + r.nextInt(9), 1 + r.nextInt(9),
+                    groups * (1 + r.nextInt(3)), 1 + r.nextInt(4), 1 + r.nextInt(4), spec);
+            if (conv.ho() >= 1 && conv.wo() >= 1) {
+                return conv;
+            }
+        }
+    }
+
+    /**
+     * Geometries at the edges: size-1 and empty images, no channels, kernels wider than the input, strides past the
+     * kernel, strides and dilations with common factors, depthwise groups, rows long enough for two chunks of the
+     * weight gradient, positions i·stride − pad past 2^31.
+     */
+    private static final Conv[] EDGE_CONVS = {
+        new Conv(1, 1, 1, 1, 1, 1, 1, Conv2dSpec.DEFAULT),
+        new Conv(2, 2, 1, 1, 3, 3, 3, Conv2dSpec.of(2, 2)),
+        new Conv(1, 3, 2, 3, 2, 5, 4, new Conv2dSpec(1, 1, 2, 1, 1, 1, 1)),
+        new Conv(2, 2, 9, 8, 2, 2, 2, new Conv2dSpec(3, 3, 1, 0, 2, 2, 1)),
+        new Conv(1, 2, 23, 19, 4, 5, 4, new Conv2dSpec(4, 6, 3, 5, 6, 4, 2)),
+        new Conv(2, 4, 5, 6, 8, 3, 3, new Conv2dSpec(1, 2, 1, 1, 1, 1, 4)),
+        new Conv(2, 2, 0, 3, 3, 1, 2, new Conv2dSpec(1, 1, 1, 0, 1, 1, 1)),
+        new Conv(2, 0, 3, 3, 2, 2, 2, Conv2dSpec.DEFAULT),
+        new Conv(0, 2, 4, 4, 2, 3, 3, Conv2dSpec.of(1, 1)),
+        new Conv(2, 6, 7, 1, 3, 3, 1, new Conv2dSpec(2, 1, 0, 0, 3, 1, 3)),
+        new Conv(3, 2, 64, 64, 2, 3, 3, Conv2dSpec.of(1, 1)),
+        new Conv(1, 1, 1, 2, 1, 1, 1, new Conv2dSpec(1 << 30, 1, 1 << 30, 0, 1, 1, 1)),
+    };
+
+    /** A fresh random tensor of {@code shape}, contiguous but at an offset into a larger storage. */
+    private static Tensor atOffset(RandomStream rng, DType dtype, int... shape) {
+        int[] longer = shape.clone();
+        longer[0]++;
+        return rng.normal(dtype, longer).narrow(0, 1, shape[0]);
+    }
+
+    /**
+     * The three convolution kernels against the CPU's direct loops, each with operands at offsets: the forward and
+     * transposed convolutions add the same products in the same order in double, so they give the CPU's bits; the
+     * weight gradient adds in lanes and chunks, within the rounding of its sums of {@code n·ho·wo} products.
+     */
+    private static void checkConv(Conv conv, DType dtype, RandomStream rng) {
+        Conv2dSpec spec = conv.spec();
+        Tensor x = atOffset(rng, dtype, conv.n(), conv.c(), conv.h(), conv.w());
+        Tensor w = atOffset(rng, dtype, conv.o(), conv.c() / spec.groups(), conv.kh(), conv.kw());
+        Tensor g = atOffset(rng, dtype, conv.n(), conv.o(), conv.ho(), conv.wo());
+        String what = dtype + " " + conv;
+
+        Tensor y = CpuBackend.withScalarKernels(() -> x.conv2d(w, spec));
+        Tensor gotY = cuda.conv2d(onGpu(x), onGpu(w), spec);
+        assertArrayEquals(y.shape(), gotY.shape(), what);
+        assertSameBits(y.toDoubleArray(), back(gotY), "conv2d, " + what);
+
+        Tensor dx = CpuBackend.withScalarKernels(() -> g.conv2dTranspose(w, spec, conv.h(), conv.w()));
+        Tensor gotDx = cuda.conv2dTranspose(onGpu(g), onGpu(w), spec, conv.h(), conv.w());
+        assertArrayEquals(dx.shape(), gotDx.shape(), what);
+        assertSameBits(dx.toDoubleArray(), back(gotDx), "conv2dTranspose, " + what);
+
+        Tensor dw = CpuBackend.withScalarKernels(() -> x.conv2dWeightGrad(g, spec, conv.kh(), conv.kw()));
+        Tensor magnitude = x.to(DType.FLOAT64).abs().conv2dWeightGrad(g.to(DType.FLOAT64).abs(), spec, conv.kh(),
+                conv.kw());
+        Tensor gotDw = cuda.conv2dWeightGrad(onGpu(x), onGpu(g), spec, conv.kh(), conv.kw());
+        assertArrayEquals(dw.shape(), gotDw.shape(), what);
+        double[] got = back(gotDw);
+        double[] want = dw.toDoubleArray();
+        double[] m = magnitude.toDoubleArray();
+        int terms = conv.n() * conv.ho() * conv.wo();
+        for (int i = 0; i < got.length; i++) {
+            assertClose(want[i], got[i], ulp(dtype, want[i]) + 2 * terms * 0x1p-53 * m[i],
+                    "conv2dWeightGrad, " + what + " element " + i);
+        }
+    }
+
+    @Test
+    void convolutionsAndTheirAdjointsMatchTheCpuOnRandomGeometries() {
+        SplittableRandom r = new SplittableRandom(10);
+        RandomStream rng = new RandomStream(11);
+        for (DType dtype : DType.values()) {
+            for (int trial = 0; trial < 60; trial++) {
+                checkConv(randomConv(r), dtype, rng);
+            }
+        }
+    }
+
+    @Test
+    void convolutionsAndTheirAdjointsMatchTheCpuAtTheEdges() {
+        RandomStream rng = new RandomStream(12);
+        for (DType dtype : DType.values()) {
+            for (Conv conv : EDGE_CONVS) {
+                checkConv(conv, dtype, rng);
+            }
         }
     }
 
