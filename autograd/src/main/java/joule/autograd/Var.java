@@ -532,8 +532,8 @@ public final class Var {
      * (see {@link Tensor#convTranspose2d}).
      */
     public Var convTranspose2d(Var weight, Conv2dSpec spec, int outputPaddingH, int outputPaddingW) {
-        Tensor out = value.convTranspose2d(weight.value, spec, outputPaddingH, outputPaddingW);
-        return conv2dTranspose(weight, spec, out.size(2), out.size(3));
+        int[] out = spec.transposedShape("convTranspose2d", shape(), weight.shape(), outputPaddingH, outputPaddingW);
+        return conv2dTranspose(weight, spec, out[2], out[3]);
     }
 
     /**

@@ -118,6 +118,30 @@ public record Conv2dSpec(int strideH, int strideW, int padH, int padW, int dilat
         }
     }
 
+    /**
+     * The output shape {@code [N, Cout, Hout, Wout]} of PyTorch's {@code conv_transpose2d} of an {@code input}
+     * {@code [N, Cin, H, W]} with a {@code weight} {@code [Cin, Cout/G, kh, kw]}: {@code Hout = (H − 1)·sH − 2·pH +
+     * dH·(kh − 1) + 1 + outputPaddingH} (likewise the width), the output padding below the stride or the dilation.
+     */
+    public int[] transposedShape(String op, int[] input, int[] weight, int outputPaddingH, int outputPaddingW) {
+        if (input.length != 4 || weight.length != 4) {
+            throw new IllegalArgumentException(op + ": needs an [N, Cin, H, W] input and a [Cin, Cout/groups, kh, kw] "
+                    + "weight, got " + Shapes.format(input) + " and " + Shapes.format(weight));
+        }
+        if (outputPaddingH < 0 || outputPaddingW < 0 || outputPaddingH >= Math.max(strideH, dilationH)
+                || outputPaddingW >= Math.max(strideW, dilationW)) {
+            throw new IllegalArgumentException(op + ": output padding (" + outputPaddingH + ", " + outputPaddingW
+                    + ") must be ≥ 0 and below the stride or the dilation (" + this + ")");
+        }
+        int h = transposedHeight(input[2], weight[2]) + outputPaddingH;
+        int w = transposedWidth(input[3], weight[3]) + outputPaddingW;
+        if (h < 1 || w < 1) {
+            throw new IllegalArgumentException(op + ": input " + Shapes.format(input) + " with weight "
+                    + Shapes.format(weight) + " (" + this + ") gives an empty " + h + "×" + w + " output");
+        }
+        return new int[] {input[0], weight[1] * groups, h, w};
+    }
+
     private void checkOperands(String op, int[] input, int[] weight, String inputName) {
         if (input.length != 4) {
             throw new IllegalArgumentException(op + ": " + inputName + " must be [N, C, H, W], got " + Shapes.format(input));

@@ -1190,23 +1190,8 @@ public final class Tensor {
      * a convolution from {@code Cout} to {@code Cin} channels.
      */
     public Tensor convTranspose2d(Tensor weight, Conv2dSpec spec, int outputPaddingH, int outputPaddingW) {
-        if (rank() != 4 || weight.rank() != 4) {
-            throw new IllegalArgumentException("convTranspose2d: needs an [N, Cin, H, W] input and a [Cin, Cout/groups, "
-                    + "kh, kw] weight, got " + Shapes.format(shape) + " and " + Shapes.format(weight.shape));
-        }
-        if (outputPaddingH < 0 || outputPaddingW < 0
-                || outputPaddingH >= Math.max(spec.strideH(), spec.dilationH())
-                || outputPaddingW >= Math.max(spec.strideW(), spec.dilationW())) {
-            throw new IllegalArgumentException("convTranspose2d: output padding (" + outputPaddingH + ", "
-                    + outputPaddingW + ") must be ≥ 0 and below the stride or the dilation (" + spec + ")");
-        }
-        int h = spec.transposedHeight(shape[2], weight.shape[2]) + outputPaddingH;
-        int w = spec.transposedWidth(shape[3], weight.shape[3]) + outputPaddingW;
-        if (h < 1 || w < 1) {
-            throw new IllegalArgumentException("convTranspose2d: input " + Shapes.format(shape) + " with weight "
-                    + Shapes.format(weight.shape) + " (" + spec + ") gives an empty " + h + "×" + w + " output");
-        }
-        return conv2dTranspose(weight, spec, h, w);
+        int[] out = spec.transposedShape("convTranspose2d", shape, weight.shape, outputPaddingH, outputPaddingW);
+        return conv2dTranspose(weight, spec, out[2], out[3]);
     }
 
     /**

@@ -33,6 +33,7 @@ public final class Joule implements Runnable {
     /** The command line with its value converters and error handling; {@code execute(args)} returns the exit code. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Joule());
+        Names.register(cl, RunConfig.ModelKind.class, "model");
         Names.register(cl, RunConfig.LossKind.class, "loss");
         Names.register(cl, RunConfig.SamplerKind.class, "sampler");
         Names.register(cl, Activation.class, "activation");

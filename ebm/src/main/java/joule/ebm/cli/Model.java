@@ -4,15 +4,21 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import joule.autograd.Var;
 import joule.ebm.energy.Energy;
+import joule.ebm.energy.ScoreNetwork;
 import joule.ebm.io.Checkpoint;
 import joule.ebm.io.SafeTensors;
+import joule.ebm.nn.ExponentialMovingAverage;
 import joule.ebm.nn.MLP;
+import joule.ebm.nn.Module;
 import joule.ebm.nn.NoiseConditionalMLP;
 import joule.ebm.nn.Parameter;
+import joule.ebm.nn.UNet;
 import joule.ebm.sample.AnnealedLangevin;
 import joule.tensor.DType;
 import joule.tensor.Device;
@@ -20,10 +26,13 @@ import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 
 /**
- * The energy model of a run, built from its {@link RunConfig}: an MLP energy
- * {@code dim → hidden… → 1}, or for NCSN a {@link NoiseConditionalMLP}. Parameters are float32 on
- * the config's device. Checkpoints are safetensors files with the config JSON under the metadata
- * key {@code "config"} and the number of steps trained under {@code "step"}.
+ * The model of a run, built from its {@link RunConfig}: an MLP energy {@code dim → hidden… → 1}, for NCSN a
+ * {@link NoiseConditionalMLP}, or a {@link UNet} score network on images (which sees the run's flat
+ * {@code [B, C·H·W]} data as {@code [B, C, H, W]}), with an exponential moving average of its weights when
+ * the config asks for one (sampling then uses the averages). Parameters are float32 on the config's
+ * device. Checkpoints are safetensors files holding the weights, the network's buffers and the averages
+ * ({@code ema.*}), with the config JSON under the metadata key {@code "config"} and the number of steps
+ * trained under {@code "step"}.
  */
 final class Model {
     static final DType DTYPE = DType.FLOAT32;
@@ -31,6 +40,9 @@ final class Model {
     private final RunConfig config;
     private final MLP mlp;
     private final NoiseConditionalMLP conditional;
+    private final UNet unet;
+    private final Module network;
+    private final ExponentialMovingAverage ema;
     private final int step;
 
     private Model(RunConfig config, int step) {
@@ -38,18 +50,23 @@ final class Model {
         this.step = step;
         RunConfig.ModelSpec m = config.model();
         RandomStream init = new RandomStream(config.training().seed());
-        if (m.noiseConditional()) {
-            conditional = new NoiseConditionalMLP(m.dim(), m.activation(), DTYPE, init, m.hiddenSizes());
-            mlp = null;
-        } else {
-            int[] sizes = new int[m.hidden().size() + 2];
-            sizes[0] = m.dim();
-            System.arraycopy(m.hiddenSizes(), 0, sizes, 1, m.hidden().size());
-            sizes[sizes.length - 1] = 1;
-            mlp = new MLP(m.activation(), DTYPE, init, sizes);
-            conditional = null;
-        }
-        (conditional != null ? conditional : mlp).to(config.training().device());
+        mlp = m.kind() == RunConfig.ModelKind.MLP && !m.noiseConditional() ? new MLP(m.activation(), DTYPE, init,
+                mlpSizes(m)) : null;
+        conditional = m.kind() == RunConfig.ModelKind.MLP && m.noiseConditional()
+                ? new NoiseConditionalMLP(m.dim(), m.activation(), DTYPE, init, m.hiddenSizes()) : null;
+        unet = m.kind() == RunConfig.ModelKind.UNET ? new UNet(m.unet(), DTYPE, init) : null;
+        network = mlp != null ? mlp : conditional != null ? conditional : unet;
+        network.to(config.training().device());
+        double decay = config.training().emaDecay();
+        ema = decay > 0 ? new ExponentialMovingAverage(network, decay) : null;
+    }
+
+    private static int[] mlpSizes(RunConfig.ModelSpec m) {
+        int[] sizes = new int[m.hidden().size() + 2];
+        sizes[0] = m.dim();
+        System.arraycopy(m.hiddenSizes(), 0, sizes, 1, m.hidden().size());
+        sizes[sizes.length - 1] = 1;
+        return sizes;
     }
 
     /** A freshly initialised model (weights from the config's seed). */
@@ -85,7 +102,7 @@ final class Model {
             throw new CliException("checkpoint " + checkpoint + ": " + e.getMessage());
         }
         try {
-            Checkpoint.load(checkpoint, model.parameters());
+            Checkpoint.load(checkpoint, model.state());
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
@@ -101,19 +118,30 @@ final class Model {
         return step;
     }
 
-    /** Whether this is a noise-conditional (NCSN) model. */
-    boolean noiseConditional() {
-        return conditional != null;
+    /** What a checkpoint holds: the network's parameters and buffers ({@code layers.0.weight}, …), then the averages. */
+    List<Parameter> state() {
+        List<Parameter> all = new ArrayList<>(network.state());
+        if (ema != null) {
+            all.addAll(ema.averages());
+        }
+        return all;
     }
 
-    /** The network's parameters ({@code layers.0.weight}, {@code layers.0.bias}, …). */
-    List<Parameter> parameters() {
-        return conditional != null ? conditional.parameters() : mlp.parameters();
-    }
-
-    /** Copies of the parameters holding their current values (values are immutable, so this is cheap). */
+    /** Copies of {@link #state()} holding their current values (values are immutable, so this is cheap). */
     List<Parameter> snapshot() {
-        return parameters().stream().map(p -> new Parameter(p.name(), p.value())).toList();
+        return state().stream().map(p -> new Parameter(p.name(), p.value())).toList();
+    }
+
+    /** Updates the moving average of the weights after an optimizer step (nothing without one). */
+    void afterStep() {
+        if (ema != null) {
+            ema.update();
+        }
+    }
+
+    /** Whether the model has an energy ({@link #energy()}); a U-Net gives only scores. */
+    boolean hasEnergy() {
+        return unet == null;
     }
 
     /** {@code E(x)}; for NCSN the energy at the smallest noise level, {@code E(x, σ_L)}. */
@@ -121,6 +149,9 @@ final class Model {
         if (conditional != null) {
             double[] levels = config.model().noiseLevels();
             return conditional.atLevel(levels[levels.length - 1]);
+        }
+        if (mlp == null) {
+            throw new CliException("a U-Net is a score network: it has no energy");
         }
         return mlp.asEnergy();
     }
@@ -131,22 +162,48 @@ final class Model {
         return conditional == null ? "energy" : "energy at σ = " + levels[levels.length - 1];
     }
 
-    /** The noise-conditional energy of an NCSN model. */
-    NoiseConditionalMLP conditional() {
-        return conditional;
+    /**
+     * The noise-conditional score network of an NCSN model, on the run's flat data {@code [B, dim]}: the MLP's
+     * {@code −∇ₓE(x, σ)}, or the U-Net's output on the images those rows are.
+     */
+    ScoreNetwork scoreNetwork() {
+        if (unet == null) {
+            return conditional;
+        }
+        int[] image = config.model().imageShape();
+        return new ScoreNetwork() {
+            @Override
+            public Var score(Var x, Var sigma) {
+                return unet.score(x.reshape(x.size(0), image[0], image[1], image[2]), sigma).reshape(x.shape());
+            }
+
+            @Override
+            public List<Parameter> parameters() {
+                return unet.parameters();
+            }
+        };
     }
 
-    /** {@code n} samples {@code [n, dim]} by {@code spec}, from chains started at the config's start Gaussian. */
+    /**
+     * {@code n} samples {@code [n, dim]} by {@code spec}, from chains started at the config's start Gaussian, with
+     * the averaged weights when the model keeps an average.
+     */
     Tensor sample(RunConfig.SamplerSpec spec, int n, RandomStream rng) {
         Tensor init = config.start().gaussian(DTYPE, config.training().device()).sample(n, rng);
+        return ema == null ? draw(spec, init, rng) : ema.withAverages(() -> draw(spec, init, rng));
+    }
+
+    private Tensor draw(RunConfig.SamplerSpec spec, Tensor init, RandomStream rng) {
         if (spec.kind() == RunConfig.SamplerKind.ANNEALED) {
-            return new AnnealedLangevin(config.model().noiseLevels(), spec.stepSize(), spec.steps(), true)
-                    .sample(conditional, init, rng).state();
+            AnnealedLangevin annealed = new AnnealedLangevin(config.model().noiseLevels(), spec.stepSize(), spec.steps(),
+                    true);
+            return unet == null ? annealed.sample(conditional, init, rng).state()
+                    : annealed.sample(scoreNetwork(), init, rng).state();
         }
         return spec.sampler().sample(energy(), init, spec.steps(), rng).state();
     }
 
-    /** Writes {@code values} (this model's parameters or a {@link #snapshot}) to {@code file} atomically, as after {@code step} steps. */
+    /** Writes {@code values} (this model's {@link #state} or a {@link #snapshot}) to {@code file} atomically, as after {@code step} steps. */
     void save(Path file, List<Parameter> values, int trainedSteps) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("config", config.toJson());

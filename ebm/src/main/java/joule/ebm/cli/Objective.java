@@ -34,13 +34,13 @@ record Objective(Loss loss, List<Parameter> adversary) {
     /** The objective of {@code config}'s loss for {@code model} on the training data (both on the run's device). */
     static Objective of(RunConfig config, Model model, Tensor data) {
         RunConfig.LossSpec spec = config.loss();
-        Energy e = model.energy();
+        Energy e = model.hasEnergy() ? model.energy() : null;
         return switch (spec.kind()) {
             case SSM -> plain(new SlicedScoreMatching(e, 1, Projection.RADEMACHER, false));
             case SSM_VR -> plain(new SlicedScoreMatching(e, 1, Projection.RADEMACHER, true));
             case ESM -> plain(new ExactScoreMatching(e));
             case DSM -> plain(new DenoisingScoreMatching(e, spec.sigma()));
-            case NCSN -> plain(new MultiLevelDenoisingScoreMatching(model.conditional(), config.model().noiseLevels()));
+            case NCSN -> plain(new MultiLevelDenoisingScoreMatching(model.scoreNetwork(), config.model().noiseLevels()));
             case CD, PCD -> {
                 RunConfig.SamplerSpec chains = new RunConfig.SamplerSpec(config.sampler().kind(), spec.chainStepSize(),
                         spec.chainSteps(), config.sampler().leapfrog());

@@ -7,6 +7,7 @@ import java.util.Map;
 import joule.ebm.io.Json;
 import joule.ebm.loss.GaussianNoise;
 import joule.ebm.nn.Activation;
+import joule.ebm.nn.UNet;
 import joule.ebm.sample.Hmc;
 import joule.ebm.sample.Mala;
 import joule.ebm.sample.RandomWalkMetropolis;
@@ -90,19 +91,44 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         }
     }
 
+    /** The network families of {@code --model}. */
+    enum ModelKind {
+        /** An MLP energy on flat points ({@code --hidden}); for NCSN a noise-conditional MLP energy. */
+        MLP,
+        /** A U-Net score network {@code s_θ(x, σ)} on images (NCSN). */
+        UNET
+    }
+
     /**
-     * The network: {@code dim → hidden… → 1} with {@code activation}; for NCSN the noise levels
+     * The network: for {@link ModelKind#MLP} {@code dim → hidden… → 1} with {@code activation}; for
+     * {@link ModelKind#UNET} the U-Net {@code unet} on images of {@code dim} pixels; for NCSN the noise levels
      * {@code σ_1 > … > σ_L} it is conditioned on (empty otherwise).
      */
-    record ModelSpec(int dim, List<Integer> hidden, Activation activation, double[] noiseLevels) {
+    record ModelSpec(ModelKind kind, int dim, List<Integer> hidden, Activation activation, double[] noiseLevels,
+                     UNet.Config unet) {
         ModelSpec {
             hidden = List.copyOf(hidden);
             if (dim < 1) {
                 throw new CliException("config: the data dimension must be ≥ 1, got " + dim);
             }
-            if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
+            if (kind == ModelKind.MLP && (hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1))) {
                 throw new CliException("--hidden must list one or more layer sizes ≥ 1, got " + hidden);
             }
+            if ((kind == ModelKind.UNET) != (unet != null)) {
+                throw new CliException("config: a U-Net's settings must be given for --model unet and only for it");
+            }
+            if (unet != null && unet.channels() * unet.height() * unet.width() != dim) {
+                throw new CliException("--model unet works on images; the data has " + dim + " coordinates, not "
+                        + unet.channels() + "×" + unet.height() + "×" + unet.width());
+            }
+            if (kind == ModelKind.UNET && noiseLevels.length == 0) {
+                throw new CliException("--model unet is a noise-conditional score network: train it with --loss ncsn");
+            }
+        }
+
+        /** An MLP's spec. */
+        static ModelSpec mlp(int dim, List<Integer> hidden, Activation activation, double[] noiseLevels) {
+            return new ModelSpec(ModelKind.MLP, dim, hidden, activation, noiseLevels, null);
         }
 
         /** Levels from {@code sigmaMax} down to {@code sigmaMin}, geometric. */
@@ -126,15 +152,56 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             return noiseLevels.length > 0;
         }
 
+        /** The shape of one image {@code [C, H, W]}, or null for points. */
+        int[] imageShape() {
+            return unet == null ? null : new int[] {unet.channels(), unet.height(), unet.width()};
+        }
+
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("architecture", Names.of(kind));
             m.put("dim", dim);
-            m.put("hidden", hidden);
-            m.put("activation", Names.of(activation));
+            if (kind == ModelKind.MLP) {
+                m.put("hidden", hidden);
+                m.put("activation", Names.of(activation));
+            } else {
+                Map<String, Object> u = new LinkedHashMap<>();
+                u.put("channels", unet.channels());
+                u.put("height", unet.height());
+                u.put("width", unet.width());
+                u.put("base_channels", unet.baseChannels());
+                u.put("channel_multipliers", unet.channelMultipliers());
+                u.put("res_blocks_per_level", unet.resBlocksPerLevel());
+                u.put("downsample", Names.of(unet.downsample()));
+                u.put("fourier_scale", unet.fourierScale());
+                m.put("unet", u);
+            }
             if (noiseConditional()) {
                 m.put("noise_levels", noiseLevels);
             }
             return m;
+        }
+
+        /** The spec in {@code m}, as {@link #json} writes it (a config without {@code architecture} is an MLP's). */
+        static ModelSpec fromJson(Fields m, boolean noiseConditional) {
+            ModelKind kind = m.has("architecture") ? Names.parse(ModelKind.class, "architecture", m.string("architecture"))
+                    : ModelKind.MLP;
+            double[] levels = noiseConditional ? m.numbers("noise_levels") : new double[0];
+            if (kind == ModelKind.MLP) {
+                return mlp(m.integer("dim"), m.integers("hidden"),
+                        Names.parse(Activation.class, "activation", m.string("activation")), levels);
+            }
+            Fields u = m.object("unet");
+            UNet.Config unet;
+            try {
+                unet = new UNet.Config(u.integer("channels"), u.integer("height"), u.integer("width"),
+                        u.integer("base_channels"), u.integers("channel_multipliers"), u.integer("res_blocks_per_level"),
+                        Names.parse(UNet.Downsample.class, "downsampling", u.string("downsample")),
+                        u.number("fourier_scale"));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("config: " + e.getMessage());
+            }
+            return new ModelSpec(kind, m.integer("dim"), List.of(), Activation.SILU, levels, unet);
         }
     }
 
@@ -227,10 +294,11 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
 
     /**
      * The optimisation: Adam with {@code learningRate}; evaluations every {@code evalEvery} steps
-     * (and after the last) from {@code evalSamples} chains; a metrics line every {@code logEvery} steps.
+     * (and after the last) from {@code evalSamples} chains; a metrics line every {@code logEvery} steps;
+     * an exponential moving average of the weights with {@code emaDecay} (0: none), which sampling uses.
      */
     record TrainingSpec(int steps, int batchSize, double learningRate, long seed, Device device, int evalEvery,
-                        int evalSamples, int logEvery) {
+                        int evalSamples, int logEvery, double emaDecay) {
         TrainingSpec {
             if (steps < 1) {
                 throw new CliException("--steps must be ≥ 1, got " + steps);
@@ -250,6 +318,15 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             if (logEvery < 1) {
                 throw new CliException("--log-every must be ≥ 1, got " + logEvery);
             }
+            if (!(emaDecay >= 0 && emaDecay < 1)) {
+                throw new CliException("--ema must be in [0, 1), got " + emaDecay);
+            }
+        }
+
+        /** This spec on another device. */
+        TrainingSpec on(Device other) {
+            return new TrainingSpec(steps, batchSize, learningRate, seed, other, evalEvery, evalSamples, logEvery,
+                    emaDecay);
         }
 
         Map<String, Object> json() {
@@ -262,6 +339,9 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             m.put("eval_every", evalEvery);
             m.put("eval_samples", evalSamples);
             m.put("log_every", logEvery);
+            if (emaDecay > 0) {
+                m.put("ema_decay", emaDecay);
+            }
             return m;
         }
     }
@@ -294,9 +374,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
 
     /** This config with the model on another device. */
     RunConfig withDevice(Device device) {
-        TrainingSpec t = training;
-        return new RunConfig(data, model, loss, sampler, new TrainingSpec(t.steps(), t.batchSize(), t.learningRate(),
-                t.seed(), device, t.evalEvery(), t.evalSamples(), t.logEvery()), start);
+        return new RunConfig(data, model, loss, sampler, training.on(device), start);
     }
 
     /** The config as pretty-printed JSON. */
@@ -330,9 +408,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         SamplerKind samplerKind = Names.parse(SamplerKind.class, "sampler", s.string("kind"));
         return new RunConfig(
                 new DataSpec(d.string("dataset"), d.optionalString("file"), d.integer("train_size")),
-                new ModelSpec(m.integer("dim"), m.integers("hidden"),
-                        Names.parse(Activation.class, "activation", m.string("activation")),
-                        lossKind == LossKind.NCSN ? m.numbers("noise_levels") : new double[0]),
+                ModelSpec.fromJson(m, lossKind == LossKind.NCSN),
                 new LossSpec(lossKind, l.has("sigma") ? l.number("sigma") : LossSpec.DEFAULT_SIGMA,
                         l.has("chain_steps") ? l.integer("chain_steps") : LossSpec.DEFAULT_CHAIN_STEPS,
                         l.has("chain_step_size") ? l.number("chain_step_size") : LossSpec.DEFAULT_CHAIN_STEP_SIZE),
@@ -340,12 +416,13 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                         s.has("leapfrog") ? s.integer("leapfrog") : DEFAULT_LEAPFROG),
                 new TrainingSpec(t.integer("steps"), t.integer("batch_size"), t.number("learning_rate"),
                         t.longInteger("seed"), Names.parse(Device.class, "device", t.string("device")),
-                        t.integer("eval_every"), t.integer("eval_samples"), t.integer("log_every")),
+                        t.integer("eval_every"), t.integer("eval_samples"), t.integer("log_every"),
+                        t.has("ema_decay") ? t.number("ema_decay") : 0),
                 new StartSpec(st.numbers("mean"), st.numbers("std")));
     }
 
     /** Typed access to a parsed JSON object; errors name the field's path. */
-    private record Fields(String path, Map<String, Object> map) {
+    record Fields(String path, Map<String, Object> map) {
         boolean has(String key) {
             return map.get(key) != null;
         }

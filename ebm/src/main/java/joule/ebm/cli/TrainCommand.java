@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import joule.ebm.data.FashionMnist;
 import joule.ebm.metrics.Box;
 import joule.ebm.metrics.EnergyDistance;
 import joule.ebm.metrics.Mmd;
 import joule.ebm.nn.Activation;
 import joule.ebm.nn.Parameter;
+import joule.ebm.nn.UNet;
 import joule.ebm.optim.Adam;
 import joule.ebm.train.Trainer;
 import joule.ebm.train.TrainingDivergedException;
@@ -37,6 +39,10 @@ import picocli.CommandLine.Spec;
                         + "with code 1."})
 final class TrainCommand implements Callable<Integer> {
     static final String DEFAULT_DATASET = "two-moons";
+    /** The U-Net's first-level channels unless {@code --channels} says otherwise. */
+    static final int IMAGE_CHANNELS = 32;
+    /** The weight-averaging decay of image models unless {@code --ema} says otherwise. */
+    static final double IMAGE_EMA = 0.999;
 
     @Spec
     CommandSpec spec;
@@ -48,9 +54,29 @@ final class TrainCommand implements Callable<Integer> {
             + "every row or image of the others.")
     Integer trainSize;
 
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "mlp", description = "mlp (an MLP energy on "
+            + "flat points) or unet (a U-Net score network on images, trained by ncsn).")
+    RunConfig.ModelKind modelKind;
+
     @Option(names = "--hidden", split = ",", paramLabel = "N", defaultValue = "128,128",
             description = "Hidden layer sizes of the MLP energy (input → hidden… → 1).")
     List<Integer> hidden;
+
+    @Option(names = "--channels", paramLabel = "N", defaultValue = "" + IMAGE_CHANNELS,
+            description = "unet: channels of the first level.")
+    int channels;
+
+    @Option(names = "--channel-multipliers", split = ",", paramLabel = "N", defaultValue = "1,2,2",
+            description = "unet: channels of each level as multiples of --channels; each level after the first halves "
+                    + "the image.")
+    List<Integer> channelMultipliers;
+
+    @Option(names = "--res-blocks", paramLabel = "N", defaultValue = "1", description = "unet: residual blocks per level.")
+    int resBlocks;
+
+    @Option(names = "--ema", paramLabel = "X", description = "Decay of the moving average of the weights that sampling "
+            + "uses, 0 for none. Default: " + IMAGE_EMA + " for unet, 0 for mlp.")
+    Double ema;
 
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "silu",
             description = "silu, softplus, tanh, elu or relu.")
@@ -128,14 +154,14 @@ final class TrainCommand implements Callable<Integer> {
         RunConfig.SamplerSpec samplerSpec = sampler.resolve(
                 RunConfig.SamplerSpec.defaults(RunConfig.SamplerKind.defaultFor(loss)));
         Device on = device.checked();
+        boolean images = modelKind == RunConfig.ModelKind.UNET;
         RunConfig.TrainingSpec training = new RunConfig.TrainingSpec(steps, batchSize, lr, seed, on, evalEvery,
-                evalSamples, logEvery);
+                evalSamples, logEvery, ema != null ? ema : images ? IMAGE_EMA : 0);
         DataSets.Loaded loaded = DataSets.train(data.dataset != null ? data.dataset : DEFAULT_DATASET, data.file,
                 trainSize, seed);
         Tensor train = loaded.points().to(on);
-        RunConfig config = new RunConfig(loaded.spec(),
-                new RunConfig.ModelSpec(train.size(1), hidden, activation, noiseLevels), lossSpec, samplerSpec, training,
-                RunConfig.StartSpec.fit(loaded.points()));
+        RunConfig config = new RunConfig(loaded.spec(), modelSpec(train.size(1), loaded.spec().dataset(), noiseLevels),
+                lossSpec, samplerSpec, training, RunConfig.StartSpec.fit(loaded.points()));
         Model model = Model.create(config);
         Objective objective = Objective.of(config, model, train);
         Tensor heldOut = DataSets.isToy(config.data().dataset())
@@ -158,6 +184,24 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The network of {@code --model} for data of {@code dim} coordinates. */
+    private RunConfig.ModelSpec modelSpec(int dim, String dataset, double[] noiseLevels) {
+        if (modelKind == RunConfig.ModelKind.MLP) {
+            return RunConfig.ModelSpec.mlp(dim, hidden, activation, noiseLevels);
+        }
+        if (!dataset.equals(DataSets.FASHION_MNIST)) {
+            throw new CliException("--model unet needs images: --dataset " + DataSets.FASHION_MNIST);
+        }
+        UNet.Config unet;
+        try {
+            unet = new UNet.Config(1, FashionMnist.SIDE, FashionMnist.SIDE, channels, channelMultipliers, resBlocks,
+                    UNet.Downsample.CONV, UNet.Config.fashionMnist().fourierScale());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        return new RunConfig.ModelSpec(modelKind, dim, List.of(), activation, noiseLevels, unet);
+    }
+
     /** Runs the trainer with progress, metrics lines, the checkpoint and the save on Ctrl-C. */
     private Trainer.Result runTrainer(RunConfig config, Model model, Objective objective, Tensor train, Tensor heldOut,
                                       OutputFolder folder) {
@@ -167,7 +211,10 @@ final class TrainCommand implements Callable<Integer> {
         lastGood = new Snapshot(0, model.snapshot());
         Trainer trainer = new Trainer(objective.loss(), new Adam(objective.loss().parameters(), lr), train,
                 Trainer.Options.defaults().withSteps(steps).withBatchSize(batchSize).withEvalEvery(evalEvery)
-                        .withSeed(seed + 3)).monitoring(model.energy());
+                        .withSeed(seed + 3));
+        if (model.hasEnergy()) {
+            trainer.monitoring(model.energy());
+        }
         if (!objective.adversary().isEmpty()) {
             trainer.withAdversary(new Adam(objective.adversary(), lr));
         }
@@ -183,6 +230,7 @@ final class TrainCommand implements Callable<Integer> {
             trainer.listening(new Trainer.Listener() {
                 @Override
                 public void onStep(Trainer.StepRecord r) {
+                    model.afterStep();
                     lastGood = new Snapshot(r.step(), model.snapshot());
                     seconds[0] = r.seconds();
                     if (r.step() % logEvery == 0 || r.step() == steps) {

@@ -66,13 +66,7 @@ public final class ConvTranspose2d implements Layer, Module {
             throw new IllegalArgumentException("ConvTranspose2d " + name + ": input " + Shapes.format(x.shape())
                     + " should be [N, " + w.size(0) + ", H, W]");
         }
-        int h = spec.transposedHeight(x.size(2), w.size(2)) + outputPadding;
-        int wd = spec.transposedWidth(x.size(3), w.size(3)) + outputPadding;
-        if (h < 1 || wd < 1) {
-            throw new IllegalArgumentException("ConvTranspose2d " + name + ": input " + Shapes.format(x.shape())
-                    + " gives an empty " + h + "×" + wd + " output (" + spec + ")");
-        }
-        Var y = x.conv2dTranspose(w, spec, h, wd);
+        Var y = x.convTranspose2d(w, spec, outputPadding, outputPadding);
         return bias == null ? y : y.add(bias.var().reshape(1, -1, 1, 1));
     }
 

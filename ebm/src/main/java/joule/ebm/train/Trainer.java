@@ -20,7 +20,7 @@ import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 
 /**
- * Runs any {@link Loss} on a data set {@code [N, D]}: seeded shuffled mini-batches, one optimizer
+ * Runs any {@link Loss} on a data set {@code [N, …]} (points {@code [N, D]}, images {@code [N, C, H, W]}): seeded shuffled mini-batches, one optimizer
  * step per batch ({@code zeroGrad}, loss, {@code backward}, optional gradient clipping,
  * {@code step}), evaluation every {@code evalEvery} steps, and an abort with a clear message when
  * the loss, the gradient norm (before clipping) or the energies become NaN, infinite or larger than
@@ -120,10 +120,10 @@ public final class Trainer {
     private Path checkpoint;
     private Map<String, String> checkpointMetadata;
 
-    /** A trainer of {@code loss} by {@code optimizer} (over {@code loss.parameters()}) on {@code data [N, D]}. */
+    /** A trainer of {@code loss} by {@code optimizer} (over {@code loss.parameters()}) on {@code data [N, …]}. */
     public Trainer(Loss loss, Optimizer optimizer, Tensor data, Options options) {
-        if (data.rank() != 2 || data.size(0) == 0) {
-            throw new IllegalArgumentException("Trainer: data must be a non-empty [N, D], got " + Shapes.format(data.shape()));
+        if (data.rank() < 2 || data.size(0) == 0) {
+            throw new IllegalArgumentException("Trainer: data must be a non-empty [N, …] of rank ≥ 2, got " + Shapes.format(data.shape()));
         }
         this.loss = loss;
         this.optimizer = optimizer;

@@ -100,8 +100,8 @@ class JouleCliOnDeviceTest {
     }
 
     private static void assertSameWeights(Path cpuRun, Path cudaRun) {
-        List<Parameter> cpu = Model.load(cpuRun.resolve("model.safetensors"), Device.CPU).parameters();
-        List<Parameter> cuda = Model.load(cudaRun.resolve("model.safetensors"), Device.CPU).parameters();
+        List<Parameter> cpu = Model.load(cpuRun.resolve("model.safetensors"), Device.CPU).state();
+        List<Parameter> cuda = Model.load(cudaRun.resolve("model.safetensors"), Device.CPU).state();
         assertEquals(cpu.size(), cuda.size());
         for (int i = 0; i < cpu.size(); i++) {
             assertArrayEquals(cpu.get(i).value().toDoubleArray(), cuda.get(i).value().toDoubleArray(), cpu.get(i).name());

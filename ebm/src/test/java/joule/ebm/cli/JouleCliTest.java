@@ -125,7 +125,7 @@ class JouleCliTest {
         Path original = run.resolve("model.safetensors");
         Model model = Model.load(original, Device.CPU);
         Path copy = dir.resolve("copy.safetensors");
-        model.save(copy, model.parameters(), model.step());
+        model.save(copy, model.state(), model.step());
         assertEquals(200, model.step());
         assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(copy));
     }
