@@ -10,7 +10,7 @@ import joule.tensor.Shapes;
  * An affine layer {@code y = x Wᵀ + b}, laid out as PyTorch's {@code nn.Linear}: weight
  * {@code <name>.weight: [out, in]}, bias {@code <name>.bias: [out]}, so checkpoints map one to one.
  */
-public final class Linear implements Module {
+public final class Linear implements WeightedLayer {
     private final String name;
     private final Parameter weight;
     private final Parameter bias;
@@ -31,13 +31,17 @@ public final class Linear implements Module {
         this.bias = new Parameter(name + ".bias", init.uniform(-bound, bound, dtype, out));
     }
 
-    /** {@code x Wᵀ + b} for {@code x: [..., in]} (usually {@code [B, in]}), giving {@code [..., out]}. */
-    public Var forward(Var x) {
+    /**
+     * {@code x Wᵀ + b} for {@code x: [..., in]} (usually {@code [B, in]}), giving {@code [..., out]}, with
+     * {@code weight} ({@code [out, in]}) as {@code W}; {@link #forward(Var)} uses the layer's own.
+     */
+    @Override
+    public Var forward(Var x, Var weight) {
         if (x.rank() < 1 || x.size(-1) != inFeatures()) {
             throw new IllegalArgumentException("Linear " + name + ": input " + Shapes.format(x.shape())
                     + " should be [B, " + inFeatures() + "]");
         }
-        return x.matmul(weight.var().mT()).add(bias.var());
+        return x.matmul(weight.mT()).add(bias.var());
     }
 
     /** Input size {@code in}. */
@@ -51,6 +55,7 @@ public final class Linear implements Module {
     }
 
     /** The weight {@code [out, in]}. */
+    @Override
     public Parameter weight() {
         return weight;
     }
