@@ -505,8 +505,14 @@ public final class CpuBackend implements Backend {
     public Tensor conv2d(Tensor x, Tensor w, Conv2dSpec spec) {
         int[] xs = x.shape();
         int[] ws = w.shape();
-        DirectConv conv = new DirectConv(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], spec);
-        return fromDoubles(x.dtype(), spec.outputShape("conv2d", xs, ws), conv.forward(toDoubleArray(x), toDoubleArray(w)));
+        ConvGeometry geo = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], spec);
+        int[] shape = spec.outputShape("conv2d", xs, ws);
+        if (directConv()) {
+            return fromDoubles(x.dtype(), shape, new DirectConv(geo).forward(toDoubleArray(x), toDoubleArray(w)));
+        }
+        Tensor y = empty(x.dtype(), shape);
+        GemmConv.forward(geo, data(x), x.offset(), data(w), w.offset(), data(y));
+        return y;
     }
 
     @Override
@@ -514,17 +520,38 @@ public final class CpuBackend implements Backend {
         int[] gs = g.shape();
         int[] ws = w.shape();
         int c = ws[1] * spec.groups();
-        DirectConv conv = new DirectConv(gs[0], c, h, width, ws[0], ws[2], ws[3], spec);
-        return fromDoubles(g.dtype(), new int[] {gs[0], c, h, width}, conv.transpose(toDoubleArray(g), toDoubleArray(w)));
+        ConvGeometry geo = new ConvGeometry(gs[0], c, h, width, ws[0], ws[2], ws[3], spec);
+        int[] shape = {gs[0], c, h, width};
+        if (directConv()) {
+            return fromDoubles(g.dtype(), shape, new DirectConv(geo).transpose(toDoubleArray(g), toDoubleArray(w)));
+        }
+        Tensor dx = empty(g.dtype(), shape);
+        GemmConv.transpose(geo, data(g), g.offset(), data(w), w.offset(), data(dx));
+        return dx;
     }
 
     @Override
     public Tensor conv2dWeightGrad(Tensor x, Tensor g, Conv2dSpec spec, int kh, int kw) {
         int[] xs = x.shape();
         int o = g.shape()[1];
-        DirectConv conv = new DirectConv(xs[0], xs[1], xs[2], xs[3], o, kh, kw, spec);
-        return fromDoubles(x.dtype(), new int[] {o, xs[1] / spec.groups(), kh, kw},
-                conv.weightGrad(toDoubleArray(x), toDoubleArray(g)));
+        ConvGeometry geo = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], o, kh, kw, spec);
+        int[] shape = {o, xs[1] / spec.groups(), kh, kw};
+        if (directConv()) {
+            return fromDoubles(x.dtype(), shape, new DirectConv(geo).weightGrad(toDoubleArray(x), toDoubleArray(g)));
+        }
+        Tensor dw = empty(x.dtype(), shape);
+        GemmConv.weightGrad(geo, data(x), x.offset(), data(g), g.offset(), data(dw));
+        return dw;
+    }
+
+    /** Whether convolutions run on their scalar twin {@link DirectConv} (with the scalar kernels) rather than {@link GemmConv}. */
+    private static boolean directConv() {
+        return kernels() instanceof ScalarKernels;
+    }
+
+    /** The array behind {@code t}: {@code float[]} or {@code double[]}. */
+    private static Object data(Tensor t) {
+        return isF32(t) ? f(t) : d(t);
     }
 
     // ------------------------------------------------------------------ matmul

@@ -15,35 +15,27 @@ final class DirectConv {
         void at(int xi, int wi, int yi);
     }
 
-    private final int n;
-    private final int c;
-    private final int h;
-    private final int w;
-    private final int o;
-    private final int kh;
-    private final int kw;
-    private final int ho;
-    private final int wo;
-    private final Conv2dSpec spec;
+    private final ConvGeometry geo;
 
-    /** A convolution of an {@code [n, c, h, w]} input with an {@code [o, c/G, kh, kw]} weight. */
-    DirectConv(int n, int c, int h, int w, int o, int kh, int kw, Conv2dSpec spec) {
-        this.n = n;
-        this.c = c;
-        this.h = h;
-        this.w = w;
-        this.o = o;
-        this.kh = kh;
-        this.kw = kw;
-        this.spec = spec;
-        this.ho = spec.outHeight(h, kh);
-        this.wo = spec.outWidth(w, kw);
+    /** The convolution of {@code geo}. */
+    DirectConv(ConvGeometry geo) {
+        this.geo = geo;
     }
 
     /** Calls {@code tap} for every product, in the order: image, output channel, output pixel, input channel, tap. */
     private void forEachTap(Tap tap) {
-        int cg = c / spec.groups();
-        int og = o / spec.groups();
+        int n = geo.n;
+        int c = geo.c;
+        int h = geo.h;
+        int w = geo.w;
+        int o = geo.o;
+        int kh = geo.kh;
+        int kw = geo.kw;
+        int ho = geo.ho;
+        int wo = geo.wo;
+        int cg = geo.cg;
+        int og = geo.og;
+        Conv2dSpec spec = geo.spec;
         for (int b = 0; b < n; b++) {
             for (int oc = 0; oc < o; oc++) {
                 int c0 = oc / og * cg;
@@ -72,21 +64,21 @@ final class DirectConv {
 
     /** The convolution output {@code [n, o, ho, wo]}. */
     double[] forward(double[] x, double[] weight) {
-        double[] y = new double[n * o * ho * wo];
+        double[] y = new double[geo.n * geo.o * geo.pixels];
         forEachTap((xi, wi, yi) -> y[yi] += x[xi] * weight[wi]);
         return y;
     }
 
     /** The transposed convolution of {@code g [n, o, ho, wo]}: {@code [n, c, h, w]}. */
     double[] transpose(double[] g, double[] weight) {
-        double[] x = new double[n * c * h * w];
+        double[] x = new double[geo.n * geo.c * geo.h * geo.w];
         forEachTap((xi, wi, yi) -> x[xi] += g[yi] * weight[wi]);
         return x;
     }
 
     /** The weight gradient {@code [o, c/G, kh, kw]} from the input and the output's gradient. */
     double[] weightGrad(double[] x, double[] g) {
-        double[] dw = new double[o * (c / spec.groups()) * kh * kw];
+        double[] dw = new double[geo.o * geo.rows];
         forEachTap((xi, wi, yi) -> dw[wi] += g[yi] * x[xi]);
         return dw;
     }

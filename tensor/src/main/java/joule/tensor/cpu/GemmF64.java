@@ -62,15 +62,25 @@ public final class GemmF64 {
      */
     public static void multiply(int m, int n, int k, double[] a, int ao, int ars, int acs,
                                 double[] b, int bo, int brs, int bcs, double[] c, int co, int ldc) {
+        multiply(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc, true);
+    }
+
+    /**
+     * {@link #multiply}, on the pool when large enough if {@code parallel}, else all on the calling thread (for
+     * callers that already run as one of several tasks). The result is the same either way.
+     */
+    static void multiply(int m, int n, int k, double[] a, int ao, int ars, int acs,
+                         double[] b, int bo, int brs, int bcs, double[] c, int co, int ldc, boolean parallel) {
         if (n == 1 && m > 0 && k > 0 && (acs == 1 || ars == 1)) {
-            matrixVector(m, k, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+            matrixVector(m, k, a, ao, ars, acs, b, bo, brs, c, co, ldc, parallel);
             return;
         }
         if (bcs == 1 && (m <= MR / 2 || (long) m * n * k < SMALL)) {
             direct(m, n, k, a, ao, ars, acs, b, bo, brs, c, co, ldc);
             return;
         }
-        packed(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc, (long) m * n * k < PARALLEL ? 1 : TASKS);
+        packed(m, n, k, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc,
+                !parallel || (long) m * n * k < PARALLEL ? 1 : TASKS);
     }
 
     /**
@@ -281,8 +291,8 @@ public final class GemmF64 {
      * multiply-adds in p order per element, as in the packed path). Row blocks depend only on the sizes.
      */
     private static void matrixVector(int m, int k, double[] a, int ao, int ars, int acs, double[] b, int bo, int brs,
-                                     double[] c, int co, int ldc) {
-        int tasks = (long) m * k < PARALLEL ? 1 : TASKS;
+                                     double[] c, int co, int ldc, boolean parallel) {
+        int tasks = !parallel || (long) m * k < PARALLEL ? 1 : TASKS;
         int rows = Math.ceilDiv(Math.ceilDiv(m, tasks), L) * L;
         run(tasks > 1, Math.ceilDiv(m, rows), t -> {
             int i0 = t * rows;
