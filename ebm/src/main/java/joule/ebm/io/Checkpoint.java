@@ -51,7 +51,18 @@ public final class Checkpoint {
      * @throws IllegalArgumentException listing every name, shape or dtype that does not match
      */
     public static Map<String, String> load(Path path, List<Parameter> parameters) throws IOException {
-        SafeTensors.Contents contents = SafeTensors.read(path);
+        return load(path.toString(), SafeTensors.read(path), parameters);
+    }
+
+    /**
+     * Loads the safetensors {@code bytes} (a resource's content, say) into {@code parameters}, as
+     * {@link #load(Path, List)} does; errors name {@code source}.
+     */
+    public static Map<String, String> load(String source, byte[] bytes, List<Parameter> parameters) throws IOException {
+        return load(source, SafeTensors.read(source, bytes), parameters);
+    }
+
+    private static Map<String, String> load(String source, SafeTensors.Contents contents, List<Parameter> parameters) {
         Map<String, Tensor> found = contents.tensors();
         List<String> problems = new ArrayList<>();
         for (Parameter p : parameters) {
@@ -69,7 +80,7 @@ public final class Checkpoint {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("checkpoint " + path + " does not match the model: "
+            throw new IllegalArgumentException("checkpoint " + source + " does not match the model: "
                     + String.join("; ", problems));
         }
         for (Parameter p : parameters) {

@@ -84,20 +84,29 @@ public final class SafeTensors {
      * @throws IOException naming the file and what is wrong when it is truncated or malformed
      */
     public static Contents read(Path path) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
+        return read(path.toString(), Files.readAllBytes(path));
+    }
+
+    /**
+     * Reads safetensors {@code bytes} (a file's content, or a resource's), naming {@code source}
+     * in errors.
+     *
+     * @throws IOException naming {@code source} and what is wrong when the bytes are truncated or malformed
+     */
+    public static Contents read(String source, byte[] bytes) throws IOException {
         if (bytes.length < 8) {
-            throw corrupt(path, "it has " + bytes.length + " bytes, fewer than the 8-byte header length");
+            throw corrupt(source, "it has " + bytes.length + " bytes, fewer than the 8-byte header length");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long headerLength = buf.getLong();
         if (headerLength < 2 || headerLength > MAX_HEADER || 8 + headerLength > bytes.length) {
-            throw corrupt(path, "header length " + headerLength + " does not fit a file of " + bytes.length + " bytes");
+            throw corrupt(source, "header length " + headerLength + " does not fit a file of " + bytes.length + " bytes");
         }
         Map<String, Object> header;
         try {
             header = Json.parseObject(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            throw corrupt(path, "the header is not valid JSON (" + e.getMessage() + ")");
+            throw corrupt(source, "the header is not valid JSON (" + e.getMessage() + ")");
         }
         long dataStart = 8 + headerLength;
         long dataLength = bytes.length - dataStart;
@@ -106,37 +115,37 @@ public final class SafeTensors {
         for (Map.Entry<String, Object> e : header.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
                 if (!(e.getValue() instanceof Map<?, ?> m)) {
-                    throw corrupt(path, "__metadata__ is not an object");
+                    throw corrupt(source, "__metadata__ is not an object");
                 }
                 m.forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
                 continue;
             }
-            tensors.put(e.getKey(), tensor(path, e.getKey(), e.getValue(), buf, dataStart, dataLength));
+            tensors.put(e.getKey(), tensor(source, e.getKey(), e.getValue(), buf, dataStart, dataLength));
         }
         return new Contents(tensors, metadata);
     }
 
-    private static Tensor tensor(Path path, String name, Object spec, ByteBuffer buf, long dataStart, long dataLength)
+    private static Tensor tensor(String source, String name, Object spec, ByteBuffer buf, long dataStart, long dataLength)
             throws IOException {
         if (!(spec instanceof Map<?, ?> m) || !(m.get("dtype") instanceof String dtype)
                 || !(m.get("shape") instanceof List<?> shapeList) || !(m.get("data_offsets") instanceof List<?> offsets)
                 || offsets.size() != 2) {
-            throw corrupt(path, "tensor '" + name + "' needs dtype, shape and data_offsets [begin, end]");
+            throw corrupt(source, "tensor '" + name + "' needs dtype, shape and data_offsets [begin, end]");
         }
         int width = switch (dtype) {
             case "F32" -> 4;
             case "F64" -> 8;
-            default -> throw corrupt(path, "tensor '" + name + "' has dtype " + dtype + "; Joule reads F32 and F64");
+            default -> throw corrupt(source, "tensor '" + name + "' has dtype " + dtype + "; Joule reads F32 and F64");
         };
         int[] shape = new int[shapeList.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(shapeList.get(i) instanceof Number n) || n.longValue() < 0 || n.longValue() > Integer.MAX_VALUE) {
-                throw corrupt(path, "tensor '" + name + "' has a bad shape " + shapeList);
+                throw corrupt(source, "tensor '" + name + "' has a bad shape " + shapeList);
             }
             shape[i] = n.intValue();
         }
         if (!(offsets.get(0) instanceof Number b) || !(offsets.get(1) instanceof Number e)) {
-            throw corrupt(path, "tensor '" + name + "' has non-numeric data_offsets " + offsets);
+            throw corrupt(source, "tensor '" + name + "' has non-numeric data_offsets " + offsets);
         }
         long begin = b.longValue();
         long end = e.longValue();
@@ -144,11 +153,11 @@ public final class SafeTensors {
         for (int d : shape) {
             numel *= d;
             if (numel > Integer.MAX_VALUE) {
-                throw corrupt(path, "tensor '" + name + "' has more than 2^31-1 elements: " + shapeList);
+                throw corrupt(source, "tensor '" + name + "' has more than 2^31-1 elements: " + shapeList);
             }
         }
         if (begin < 0 || end > dataLength || end - begin != numel * width) {
-            throw corrupt(path, "tensor '" + name + "' data_offsets [" + begin + ", " + end + "] do not hold "
+            throw corrupt(source, "tensor '" + name + "' data_offsets [" + begin + ", " + end + "] do not hold "
                     + Shapes.format(shape) + " " + dtype + " within " + dataLength + " data bytes (truncated file?)");
         }
         double[] values = new double[(int) numel];
@@ -159,7 +168,7 @@ public final class SafeTensors {
         return Tensor.of(width == 4 ? DType.FLOAT32 : DType.FLOAT64, values).reshape(shape);
     }
 
-    private static IOException corrupt(Path path, String why) {
-        return new IOException(path + ": not a valid safetensors file: " + why);
+    private static IOException corrupt(String source, String why) {
+        return new IOException(source + ": not a valid safetensors file: " + why);
     }
 }

@@ -1,17 +1,17 @@
 package joule.ebm.data;
 
+import static joule.ebm.data.IdxFixtures.gzip;
+import static joule.ebm.data.IdxFixtures.idx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
@@ -109,29 +109,6 @@ class FashionMnistTest {
         assertTrue(e.getMessage().contains("install Debian's package dataset-fashion-mnist"), e.getMessage());
         assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
         assertTrue(e.getMessage().contains(tmp.resolve("train-images-idx3-ubyte.gz").toString()), e.getMessage());
-    }
-
-    private static byte[] idx(int typeAndRank, int[] dims, byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int[] words = new int[dims.length + 1];
-        words[0] = typeAndRank;
-        System.arraycopy(dims, 0, words, 1, dims.length);
-        for (int w : words) {
-            out.write(w >>> 24);
-            out.write(w >>> 16);
-            out.write(w >>> 8);
-            out.write(w);
-        }
-        out.writeBytes(data);
-        return out.toByteArray();
-    }
-
-    private static byte[] gzip(byte[] raw) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        }
-        return out.toByteArray();
     }
 
     /** A small well-formed test split: 3 images, labels 4, 0, 9. */

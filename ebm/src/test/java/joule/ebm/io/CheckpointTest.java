@@ -84,6 +84,27 @@ class CheckpointTest {
                 .build();
     }
 
+    @Test
+    void loadsFromBytesNamingTheSource() throws IOException {
+        MLP saved = mlp(1, DType.FLOAT32);
+        Path file = dir.resolve("model.safetensors");
+        Checkpoint.save(file, saved.parameters(), Map.of("loss", "dsm"));
+        byte[] bytes = Files.readAllBytes(file);
+        MLP loaded = mlp(2, DType.FLOAT32);
+        assertEquals("dsm", Checkpoint.load("resource model.safetensors", bytes, loaded.parameters()).get("loss"));
+        for (int i = 0; i < saved.parameters().size(); i++) {
+            assertArrayEquals(saved.parameters().get(i).value().toDoubleArray(),
+                    loaded.parameters().get(i).value().toDoubleArray());
+        }
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load("resource model.safetensors",
+                Arrays.copyOf(bytes, bytes.length - 10), loaded.parameters()));
+        assertTrue(e.getMessage().startsWith("resource model.safetensors: not a valid safetensors file"), e.getMessage());
+        IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.load("resource model.safetensors", bytes, mlp(1, DType.FLOAT64).parameters()));
+        assertTrue(mismatch.getMessage().startsWith("checkpoint resource model.safetensors does not match"),
+                mismatch.getMessage());
+    }
+
     /** The layout PyTorch's loader expects: header length, JSON header with dtype/shape/offsets, raw little-endian data. */
     @Test
     void writesTheSafetensorsLayout() throws IOException {
