@@ -85,6 +85,15 @@ class ConvKernelPropertiesTest {
         checkAll(c);
     }
 
+    /**
+     * Stride 1 with as many output columns as input columns ("same" width), where each row of the unfolded input is
+     * the input plane shifted, and its padding columns are cut out of it.
+     */
+    @Property(tries = 150)
+    void fastKernelsMatchTheDirectLoopsOnShiftedPlanes(@ForAll("sameWidth") Case c) {
+        checkAll(c);
+    }
+
     /** A 1×1 kernel with stride 1 and no padding reads the input in place; here within images cut into blocks. */
     @Example
     void pointwiseOnImagesCutIntoBlocks() {
@@ -138,6 +147,17 @@ class ConvKernelPropertiesTest {
     @Provide
     Arbitrary<Case> small() {
         return cases(Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 12));
+    }
+
+    @Provide
+    Arbitrary<Case> sameWidth() {
+        return small().map(c -> {
+            int kw = c.kw() | 1;
+            Conv2dSpec s = c.spec();
+            Conv2dSpec same = new Conv2dSpec(1, 1, s.padH(), s.dilationW() * (kw - 1) / 2, s.dilationH(), s.dilationW(),
+                    s.groups());
+            return fitted(c.dtype(), same, c.n(), c.cg(), c.og(), c.kh(), kw, c.h(), c.w(), c.layouts(), c.seed());
+        });
     }
 
     @Provide

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The float32 and float64 operations the convolution kernels ({@link GemmConv}, {@link ConvGeometry}) are written
  * on, so that those are written once: arrays are {@code float[]} for {@link #F32} and {@code double[]} for
- * {@link #F64}, passed as {@code Object}. Copies go through {@link Copies}.
+ * {@link #F64}, passed as {@code Object}.
  */
 enum ArrayOps {
     F32 {
@@ -31,6 +31,26 @@ enum ArrayOps {
         @Override
         void zero(Object a, int from, int count) {
             Arrays.fill((float[]) a, from, from + count, 0f);
+        }
+
+        @Override
+        void gather(Object src, int from, int step, int count, Object dst, int at, int before, int after) {
+            float[] s = (float[]) src;
+            float[] d = (float[]) dst;
+            for (int i = 0; i < before; i++) {
+                d[at + i] = 0;
+            }
+            int o = at + before;
+            if (step == 1 && count > 0) {
+                System.arraycopy(s, from, d, o, count);
+            } else {
+                for (int i = 0; i < count; i++) {
+                    d[o + i] = s[from + i * step];
+                }
+            }
+            for (int i = o + count; i < o + count + after; i++) {
+                d[i] = 0;
+            }
         }
 
         @Override
@@ -73,6 +93,26 @@ enum ArrayOps {
         }
 
         @Override
+        void gather(Object src, int from, int step, int count, Object dst, int at, int before, int after) {
+            double[] s = (double[]) src;
+            double[] d = (double[]) dst;
+            for (int i = 0; i < before; i++) {
+                d[at + i] = 0;
+            }
+            int o = at + before;
+            if (step == 1 && count > 0) {
+                System.arraycopy(s, from, d, o, count);
+            } else {
+                for (int i = 0; i < count; i++) {
+                    d[o + i] = s[from + i * step];
+                }
+            }
+            for (int i = o + count; i < o + count + after; i++) {
+                d[i] = 0;
+            }
+        }
+
+        @Override
         void add(Object src, int so, Object dst, int dOff, int ds, int n) {
             double[] s = (double[]) src;
             double[] d = (double[]) dst;
@@ -110,6 +150,12 @@ enum ArrayOps {
 
     /** Zeroes {@code count} elements from {@code from}. */
     abstract void zero(Object a, int from, int count);
+
+    /**
+     * {@code before} zeros, {@code src[from + i·step]} for {@code i < count}, then {@code after} zeros, written to
+     * {@code dst} from {@code at}; {@code from} is not read if {@code count} is 0.
+     */
+    abstract void gather(Object src, int from, int step, int count, Object dst, int at, int before, int after);
 
     /** {@code dst[dOff + i·ds] += src[so + i]} for {@code i < n}: one rounded addition per element. */
     abstract void add(Object src, int so, Object dst, int dOff, int ds, int n);

@@ -143,22 +143,101 @@ final class ConvGeometry {
     }
 
     /**
+     * Whether each row of the unfolded input is the input plane shifted: stride 1 and as many output columns as
+     * input columns, so that output pixel {@code l} of tap {@code (p, q)} reads input pixel {@code l + shift} (when
+     * that is inside the padding's bounds), {@code shift = (p·dH − pH)·w + q·dW − pW}.
+     */
+    boolean shiftsPlanes() {
+        return spec.strideH() == 1 && spec.strideW() == 1 && wo == w;
+    }
+
+    /**
+     * For {@link #shiftsPlanes}: calls {@code row} for every row of the unfolded block of group {@code g}, columns
+     * {@code [c0, c1)}, within each image, in the order of {@link #forEachRun}.
+     */
+    void forEachShiftedRow(int g, int c0, int c1, Shifted row) {
+        int ld = c1 - c0;
+        forEachImage(c0, c1, (b, la, lb, col) -> {
+            for (int ci = 0; ci < cg; ci++) {
+                int plane = inputOffset(b, g, 0) + ci * h * w;
+                for (int p = 0; p < kh; p++) {
+                    int down = p * spec.dilationH() - spec.padH();
+                    int top = Math.max(la, Math.max(0, -down) * wo);
+                    int bottom = Math.min(lb, Math.min(ho, h - down) * wo);
+                    for (int q = 0; q < kw; q++) {
+                        int right = q * spec.dilationW() - spec.padW();
+                        int shift = down * w + right;
+                        int jlo = Math.clamp(-right, 0, wo);
+                        int jhi = Math.clamp(w - right, jlo, wo);
+                        int from = Math.min(lb, Math.max(top, -shift));
+                        int to = Math.clamp(Math.min(bottom, h * w - shift), from, lb);
+                        row.of(((ci * kh + p) * kw + q) * ld + col - la, la, lb, from, to, plane + shift, jlo, jhi);
+                    }
+                }
+            }
+        });
+    }
+
+    /** One row of the unfolded block within one image, for {@link #shiftsPlanes}. */
+    @FunctionalInterface
+    interface Shifted {
+        /**
+         * Pixel {@code l} of {@code [la, lb)} is element {@code base + l} of the block. Pixels outside
+         * {@code [from, to)} are padding; inside it, pixel {@code l} reads input element {@code source + l} (inside
+         * the input's plane), but is padding too where its column {@code l % w} is outside {@code [jlo, jhi)}.
+         */
+        void of(int base, int la, int lb, int from, int to, int source, int jlo, int jhi);
+    }
+
+    /** Zeroes the elements {@code a[base + l]}, {@code l} in {@code [from, to)}, whose column is outside {@code [jlo, jhi)}. */
+    private void zeroColumns(ArrayOps ops, Object a, int base, int from, int to, int jlo, int jhi) {
+        if (jlo == 0 && jhi == wo) {
+            return;
+        }
+        for (int start = from / wo * wo; start < to; start += wo) {
+            int left = Math.min(to, start + jlo);
+            if (left > from) {
+                ops.zero(a, base + Math.max(from, start), left - Math.max(from, start));
+            }
+            int right = Math.max(from, start + jhi);
+            int end = Math.min(to, start + wo);
+            if (end > right) {
+                ops.zero(a, base + right, end - right);
+            }
+        }
+    }
+
+    /**
      * Writes the unfolded block of group {@code g}, columns {@code [c0, c1)}, of the input at {@code x[xo …]} into
      * {@code cols}.
      */
     void unfold(ArrayOps ops, Object x, int xo, int g, int c0, int c1, Object cols) {
-        forEachRun(g, c0, c1, (at, before, from, count, step, after) -> {
-            ops.zero(cols, at, before);
-            Copies.copy(x, xo + from, step, cols, at + before, 1, count);
-            ops.zero(cols, at + before + count, after);
-        });
+        if (shiftsPlanes()) {
+            forEachShiftedRow(g, c0, c1, (base, la, lb, from, to, source, jlo, jhi) -> {
+                ops.gather(x, xo + source + from, 1, to - from, cols, base + la, from - la, lb - to);
+                zeroColumns(ops, cols, base, from, to, jlo, jhi);
+            });
+        } else {
+            forEachRun(g, c0, c1, (at, before, from, count, step, after) ->
+                    ops.gather(x, xo + from, step, count, cols, at, before, after));
+        }
     }
 
     /**
      * The adjoint of {@link #unfold}: adds each element of the block {@code cols} (group {@code g}, columns
-     * {@code [c0, c1)}) to the input element it was unfolded from, in {@link #forEachRun}'s order; padding is dropped.
+     * {@code [c0, c1)}) to the input element it was unfolded from, by rows of the block in order; padding is
+     * dropped. May overwrite the padding's elements of {@code cols}.
      */
     void fold(ArrayOps ops, Object cols, int g, int c0, int c1, Object dx) {
-        forEachRun(g, c0, c1, (at, before, from, count, step, after) -> ops.add(cols, at + before, dx, from, step, count));
+        if (shiftsPlanes()) {
+            // the padding's columns are zeroed and then added with the rest, to the neighbouring row's ends
+            forEachShiftedRow(g, c0, c1, (base, la, lb, from, to, source, jlo, jhi) -> {
+                zeroColumns(ops, cols, base, from, to, jlo, jhi);
+                ops.add(cols, base + from, dx, source + from, 1, to - from);
+            });
+        } else {
+            forEachRun(g, c0, c1, (at, before, from, count, step, after) ->
+                    ops.add(cols, at + before, dx, from, step, count));
+        }
     }
 }

@@ -186,6 +186,8 @@ public final class GemmF64 {
         private final int brs;
         private final int bcs;
         private final AtomicIntegerArray state;
+        /** Offsets of one vector's columns, {@code q·bcs}: a full sliver with {@code bcs ≠ 1} is packed by gathers. */
+        private final int[] lanes;
 
         Panel(int k, int kb, int nc, double[] b, int bo, int brs, int bcs, double[] packed) {
             this.k = k;
@@ -197,6 +199,10 @@ public final class GemmF64 {
             this.bcs = bcs;
             this.packed = packed;
             this.state = new AtomicIntegerArray(Math.ceilDiv(nc, NW));
+            this.lanes = new int[L];
+            for (int q = 0; q < L; q++) {
+                lanes[q] = q * bcs;
+            }
         }
 
         int slivers() {
@@ -234,6 +240,10 @@ public final class GemmF64 {
                     if (bcs == 1 && cols == NW) {
                         for (int q = 0; q < NW; q += L) {
                             DoubleVector.fromArray(S, b, src + q).intoArray(packed, dst + q);
+                        }
+                    } else if (cols == NW) {
+                        for (int q = 0; q < NW; q += L) {
+                            DoubleVector.fromArray(S, b, src + q * bcs, lanes, 0).intoArray(packed, dst + q);
                         }
                     } else {
                         for (int q = 0; q < NW; q++) {
