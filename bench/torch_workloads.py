@@ -114,11 +114,116 @@ def langevin(chains=10_000, steps=100, eta=0.01, device="cpu"):
     return run, float(chains * steps), "chain-steps/s"
 
 
+class FourierEmbedding(nn.Module):
+    """[sin(2 pi W t), cos(2 pi W t)] with fixed W ~ N(0, scale^2) (Joule's GaussianFourierEmbedding)."""
+
+    def __init__(self, m, scale):
+        super().__init__()
+        self.register_buffer("W", torch.randn(m) * scale)
+
+    def forward(self, t):
+        a = t[:, None] * self.W[None, :] * (2 * math.pi)
+        return torch.cat([a.sin(), a.cos()], dim=1)
+
+
+def groups(c):
+    """Joule's GroupNorm.defaultGroups: min(c / 4, 32) or the next divisor of c below it, at least 1."""
+    g = max(1, min(c // 4, 32))
+    while c % g:
+        g -= 1
+    return g
+
+
+class ResBlock(nn.Module):
+    """Joule's ResidualBlock: norm -> SiLU -> conv -> + Linear(SiLU(emb)) -> norm -> SiLU -> conv, 1x1 skip."""
+
+    def __init__(self, cin, cout, emb):
+        super().__init__()
+        self.norm1, self.conv1 = nn.GroupNorm(groups(cin), cin), nn.Conv2d(cin, cout, 3, padding=1)
+        self.emb = nn.Linear(emb, cout)
+        self.norm2, self.conv2 = nn.GroupNorm(groups(cout), cout), nn.Conv2d(cout, cout, 3, padding=1)
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else None
+
+    def forward(self, x, e):
+        h = self.conv1(nn.functional.silu(self.norm1(x))) + self.emb(nn.functional.silu(e))[:, :, None, None]
+        h = self.conv2(nn.functional.silu(self.norm2(h)))
+        return (x if self.skip is None else self.skip(x)) + h
+
+
+class UNet(nn.Module):
+    """Joule's UNet (joule.ebm.nn.UNet) layer for layer: s(x, sigma) = net(x, log sigma) / sigma."""
+
+    def __init__(self, base=32, mults=(1, 2, 2), blocks=1, scale=16.0):
+        super().__init__()
+        emb = 4 * base
+        self.embed = nn.Sequential(FourierEmbedding(base, scale), nn.Linear(2 * base, emb), nn.SiLU(),
+                                   nn.Linear(emb, emb))
+        self.conv_in = nn.Conv2d(1, base, 3, padding=1)
+        skips, ch = [base], base
+        self.down, self.downsample = nn.ModuleList(), nn.ModuleList()
+        for i, m in enumerate(mults):
+            level = nn.ModuleList()
+            for _ in range(blocks):
+                level.append(ResBlock(ch, base * m, emb))
+                ch = base * m
+                skips.append(ch)
+            self.down.append(level)
+            if i + 1 < len(mults):
+                self.downsample.append(nn.Conv2d(ch, ch, 3, stride=2, padding=1))
+                skips.append(ch)
+        self.mid = nn.ModuleList([ResBlock(ch, ch, emb), ResBlock(ch, ch, emb)])
+        self.up, self.upsample = nn.ModuleList(), nn.ModuleList()
+        for i in reversed(range(len(mults))):
+            level = nn.ModuleList()
+            for _ in range(blocks + 1):
+                level.append(ResBlock(ch + skips.pop(), base * mults[i], emb))
+                ch = base * mults[i]
+            self.up.append(level)
+            if i > 0:
+                self.upsample.append(nn.Conv2d(ch, ch, 3, padding=1))
+        self.norm_out, self.conv_out = nn.GroupNorm(groups(ch), ch), nn.Conv2d(ch, 1, 3, padding=1)
+
+    def forward(self, x, sigma):
+        e = self.embed(sigma.log())
+        h = self.conv_in(x)
+        hs = [h]
+        for i, level in enumerate(self.down):
+            for b in level:
+                h = b(h, e)
+                hs.append(h)
+            if i < len(self.downsample):
+                h = self.downsample[i](h)
+                hs.append(h)
+        h = self.mid[1](self.mid[0](h, e), e)
+        for k, level in enumerate(self.up):
+            for b in level:
+                h = b(torch.cat([h, hs.pop()], dim=1), e)
+            if k < len(self.upsample):
+                h = self.upsample[k](nn.functional.interpolate(h, scale_factor=2, mode="nearest"))
+        return self.conv_out(nn.functional.silu(self.norm_out(h))) / sigma[:, None, None, None]
+
+
+def unet_ncsn(device="cpu"):
+    """NCSN step of the U-Net (base 32, multipliers 1, 2, 2, one block per level) on [128, 1, 28, 28]:
+    a level per sample from 10 geometric sigmas in [0.01, 1], mean 1/2 |sigma s(x + sigma eps) + eps|^2."""
+    torch.manual_seed(1)
+    net = UNet().to(device)
+    sigmas = torch.tensor([math.exp(math.log(1.0) + i / 9 * math.log(0.01)) for i in range(10)], device=device)
+    x = torch.randn(128, 1, 28, 28, generator=torch.Generator().manual_seed(2)).to(device)
+
+    def loss(x):
+        sigma = sigmas[torch.randint(0, 10, (x.shape[0],), device=device)]
+        eps = torch.randn_like(x)
+        s = net(x + sigma[:, None, None, None] * eps, sigma)
+        return 0.5 * (sigma[:, None, None, None] * s + eps).square().sum(dim=(1, 2, 3)).mean()
+    return train_step(net, loss, x)
+
+
 WORKLOADS = {
     "sgemm-256": lambda: sgemm(256), "sgemm-1024": lambda: sgemm(1024),
     "ssm-d2": lambda: ssm(2), "ssm-d784": lambda: ssm(784),
     "esm-d2": lambda: esm(2), "esm-d16": lambda: esm(16), "esm-d64": lambda: esm(64),
-    "dsm-d784": dsm, "langevin-2d": langevin,
+    "dsm-d784": dsm, "langevin-2d": langevin, "unet-ncsn": unet_ncsn,
 }
 
 

@@ -1,17 +1,21 @@
 package joule.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import joule.ebm.loss.DenoisingScoreMatching;
 import joule.ebm.loss.ExactScoreMatching;
 import joule.ebm.loss.Loss;
+import joule.ebm.loss.MultiLevelDenoisingScoreMatching;
 import joule.ebm.loss.Projection;
 import joule.ebm.loss.SlicedScoreMatching;
 import joule.ebm.nn.Activation;
 import joule.ebm.nn.MLP;
 import joule.ebm.nn.NeuralEnergy;
+import joule.ebm.nn.UNet;
 import joule.ebm.optim.Adam;
+import joule.ebm.sample.AnnealedLangevin;
 import joule.ebm.sample.UnadjustedLangevin;
 import joule.tensor.DType;
 import joule.tensor.Device;
@@ -41,6 +45,7 @@ final class Workloads {
         }
         all.put("dsm-d784", Workloads::dsm);
         all.put("langevin-2d", device -> langevin(10_000, device));
+        all.put("unet-ncsn", Workloads::unetNcsn);
         return all;
     }
 
@@ -89,6 +94,19 @@ final class Workloads {
     /** DSM at σ = 0.1, MLP 784 → 512 → 512 → 1, batch 256. */
     static Workload dsm(Device device) {
         return trainStep(new DenoisingScoreMatching(mlp(device, 784, 512, 512, 1), 0.1), batch(256, 784, device));
+    }
+
+    /**
+     * NCSN step of a U-Net score network (base 32 channels, multipliers 1, 2, 2, one residual block per level:
+     * {@code bin/joule train --model unet}'s default) on a batch {@code [128, 1, 28, 28]}, 10 geometric levels in
+     * [0.01, 1].
+     */
+    static Workload unetNcsn(Device device) {
+        UNet net = new UNet(new UNet.Config(1, 28, 28, 32, List.of(1, 2, 2), 1, UNet.Downsample.CONV, 16),
+                DType.FLOAT32, new RandomStream(1, 0, device));
+        Tensor images = new RandomStream(2, 0, device).normal(DType.FLOAT32, 128, 1, 28, 28);
+        return trainStep(new MultiLevelDenoisingScoreMatching(net, AnnealedLangevin.geometricSigmas(1, 0.01, 10)),
+                images);
     }
 
     /** 100 ULA steps (η = 0.01) of {@code chains} chains in 2-D on an MLP energy 2 → 128 → 128 → 1. */
