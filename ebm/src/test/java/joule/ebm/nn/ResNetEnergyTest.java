@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import joule.autograd.GradCheck;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
+import joule.ebm.io.Checkpoint;
 import joule.ebm.loss.DenoisingScoreMatching;
 import joule.ebm.optim.Adam;
 import joule.ebm.optim.Optimizer;
@@ -18,6 +22,7 @@ import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ResNetEnergy: shapes and names, bad input, derivatives of order 1 to 3 in x and θ, spectral-norm bookkeeping, DSM. */
 class ResNetEnergyTest {
@@ -190,6 +195,21 @@ class ResNetEnergyTest {
     /** The loss with fixed noise (the same ε every time). */
     private static double evaluate(DenoisingScoreMatching dsm, Tensor batch) {
         return dsm.compute(batch, new RandomStream(99)).item();
+    }
+
+    /** What a checkpoint needs: the config rebuilds the network, the state (parameters, u and v) its function. */
+    @Test
+    void aCheckpointRestoresTheEnergyBitForBit(@TempDir Path dir) throws IOException {
+        ResNetEnergy saved = new ResNetEnergy(TINY, DType.FLOAT32, new RandomStream(18));
+        Tensor x = new RandomStream(19).normal(DType.FLOAT32, 3, 16);
+        saved.energy(Var.constant(x));                    // moves u, v once more
+        Path file = dir.resolve("resnet.safetensors");
+        Checkpoint.save(file, saved, Map.of());
+        ResNetEnergy loaded = new ResNetEnergy(saved.config(), DType.FLOAT32, new RandomStream(20));
+        Checkpoint.load(file, loaded);
+        assertArrayEquals(buffers(saved), buffers(loaded), 0);
+        assertArrayEquals(saved.energy(x).toDoubleArray(), loaded.energy(x).toDoubleArray(), 0);
+        assertArrayEquals(saved.score(x).toDoubleArray(), loaded.score(x).toDoubleArray(), 0);
     }
 
     @Test
