@@ -19,6 +19,15 @@ import joule.tensor.Tensor;
  * <p>Chains start from the data batch (CD-k), or from a {@link ReplayBuffer} (persistent CD: each
  * step draws starts from the buffer, re-initialising a fraction from its prior, and pushes the
  * chains' end points back).
+ *
+ * <p>Batches are points {@code [B, D]} or images {@code [B, C, H, W]} (or any {@code [B, …]} the energy
+ * reads). IGEBM's recipe for images in {@code [−1, 1]} (Du &amp; Mordatch 2019):
+ * <pre>{@code
+ * ReplayBuffer buffer = new ReplayBuffer(10_000, 0.05, ReplayBuffer.Prior.uniform(-1, 1, DType.FLOAT32, 1, 28, 28));
+ * Loss pcd = new ContrastiveDivergence(energy, new DecoupledLangevin(1.0, 0.01), 20, buffer, 1.0,
+ *         SamplerOptions.DEFAULT.withBox(-1, 1));              // chains clamped to the data range
+ * }</pre>
+ * (the prior's sample shape is the batch's: {@code 1, 28, 28} for image batches, {@code 784} for flat ones).
  */
 public final class ContrastiveDivergence implements Loss {
     private final Energy energy;
@@ -53,7 +62,7 @@ public final class ContrastiveDivergence implements Loss {
 
     @Override
     public Var compute(Tensor batch, RandomStream rng) {
-        Losses.checkBatch("ContrastiveDivergence", batch);
+        Losses.checkSamples("ContrastiveDivergence", batch);
         Tensor drawn = buffer == null ? null : buffer.draw(batch.size(0), rng);
         Tensor start = drawn == null ? batch : drawn.to(batch.dtype()).to(batch.device());
         Tensor model = sampler.sample(energy, start, steps, rng, options).state();

@@ -44,14 +44,22 @@ public final class SpectralNorm implements Layer, Module {
     /** The layer's output for {@code x} computed with {@code W / σ̂}, after one power iteration unless {@link #setIterating stopped}. */
     @Override
     public Var forward(Var x) {
-        Var w = layer.weight().var();
-        Var matrix = w.reshape(w.size(0), -1);
         if (iterating) {
-            Tensor m = matrix.value();
-            v.set(normalised(m.mT().matmul(u.value())));
-            u.set(normalised(m.matmul(v.value())));
+            iterate();
         }
-        return layer.forward(x, w.div(sigma(matrix)));
+        Var w = layer.weight().var();
+        return layer.forward(x, w.div(sigma(w.reshape(w.size(0), -1))));
+    }
+
+    /**
+     * One power iteration on the stored vectors, {@code v ← Wᵀu / ‖Wᵀu‖}, {@code u ← W v / ‖W v‖}, whether or
+     * not forward passes iterate (to settle {@code σ̂} before a model is used, as PyTorch's parametrization
+     * does with 15 at construction).
+     */
+    public void iterate() {
+        Tensor m = layer.weight().value().reshape(layer.weight().value().size(0), -1);
+        v.set(normalised(m.mT().matmul(u.value())));
+        u.set(normalised(m.matmul(v.value())));
     }
 
     /** {@code σ̂ = uᵀ W v} as a 0-d Var, differentiable in {@code W}. */
@@ -71,6 +79,11 @@ public final class SpectralNorm implements Layer, Module {
      */
     public void setIterating(boolean on) {
         this.iterating = on;
+    }
+
+    /** Whether forward passes take a power iteration. */
+    public boolean isIterating() {
+        return iterating;
     }
 
     /** The normalised layer. */

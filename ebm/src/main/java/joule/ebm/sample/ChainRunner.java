@@ -114,6 +114,30 @@ final class ChainRunner {
         return c.reshape(s);
     }
 
+    /**
+     * The unadjusted Langevin loop of ULA and of Langevin with decoupled noise: {@code steps} moves
+     * {@code x ← x + step·s(x) + noise·ξ}, {@code ξ ~ N(0, I)}, each clamped into the box, all taken.
+     */
+    static SampleResult langevin(String who, Energy energy, Tensor init, int steps, RandomStream rng,
+                                 SamplerOptions options, double step, double noise) {
+        Samplers.notNull(who, energy);
+        ChainRunner runner = new ChainRunner(who, options, true);
+        Tensor x0 = runner.checkInit(init, steps);
+        return runner.run(runner.evaluate(energy, x0), steps, rng, new Transition() {
+            @Override
+            public Proposal propose(State s, int t, RandomStream r) {
+                Tensor xi = Samplers.normalLike(r, s.x());
+                Tensor next = Tensor.langevinStep(s.x(), s.score(), xi, step, noise);
+                return new Proposal(runner.evaluate(energy, runner.clamp(next)), null);
+            }
+
+            @Override
+            public double stepSize(int t) {
+                return step;
+            }
+        });
+    }
+
     /** Runs {@code steps} transitions from {@code initial} (already evaluated and clamped). */
     SampleResult run(State initial, int steps, RandomStream rng, Transition transition) {
         if (rng == null) {

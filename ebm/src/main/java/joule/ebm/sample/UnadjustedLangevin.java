@@ -39,23 +39,7 @@ public final class UnadjustedLangevin implements Sampler {
     /** Runs the chains with {@code x ← x + η s(x) + sqrt(2η) ξ} (clamped into the box if one is set). */
     @Override
     public SampleResult sample(Energy energy, Tensor init, int steps, RandomStream rng, SamplerOptions options) {
-        Samplers.notNull(WHO, energy);
-        ChainRunner runner = new ChainRunner(WHO, options, true);
-        Tensor x0 = runner.checkInit(init, steps);
-        double noise = Math.sqrt(2 * eta);
-        return runner.run(runner.evaluate(energy, x0), steps, rng, new ChainRunner.Transition() {
-            @Override
-            public ChainRunner.Proposal propose(ChainRunner.State s, int step, RandomStream r) {
-                Tensor xi = Samplers.normalLike(r, s.x());
-                Tensor next = Tensor.langevinStep(s.x(), s.score(), xi, eta, noise);
-                return new ChainRunner.Proposal(runner.evaluate(energy, runner.clamp(next)), null);
-            }
-
-            @Override
-            public double stepSize(int step) {
-                return eta;
-            }
-        });
+        return ChainRunner.langevin(WHO, energy, init, steps, rng, options, eta, Math.sqrt(2 * eta));
     }
 
     @Override

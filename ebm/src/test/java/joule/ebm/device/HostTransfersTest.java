@@ -23,6 +23,7 @@ import joule.ebm.nn.Parameter;
 import joule.ebm.optim.Adam;
 import joule.ebm.sample.AnnealedLangevin;
 import joule.ebm.sample.Hmc;
+import joule.ebm.sample.DecoupledLangevin;
 import joule.ebm.sample.Mala;
 import joule.ebm.sample.RandomWalkMetropolis;
 import joule.ebm.sample.ReplayBuffer;
@@ -61,8 +62,8 @@ class HostTransfersTest {
     }
 
     static List<Sampler> samplers() {
-        return List.of(new RandomWalkMetropolis(0.5), new UnadjustedLangevin(0.05), new Mala(0.1), new Hmc(0.1, 3),
-                new Hmc(0.1, 3, Tensor.of(new double[] {1, 2})));
+        return List.of(new RandomWalkMetropolis(0.5), new UnadjustedLangevin(0.05), new DecoupledLangevin(0.05, 0.1),
+                new Mala(0.1), new Hmc(0.1, 3), new Hmc(0.1, 3, Tensor.of(new double[] {1, 2})));
     }
 
     @ParameterizedTest(name = "{0}")

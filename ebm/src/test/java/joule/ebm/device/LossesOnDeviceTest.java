@@ -21,6 +21,8 @@ import joule.ebm.loss.SlicedScoreMatching;
 import joule.ebm.nn.Activation;
 import joule.ebm.nn.NoiseConditionalMLP;
 import joule.ebm.nn.Parameter;
+import joule.ebm.nn.ResNetEnergy;
+import joule.ebm.sample.DecoupledLangevin;
 import joule.ebm.sample.Mala;
 import joule.ebm.sample.ReplayBuffer;
 import joule.ebm.sample.SamplerOptions;
@@ -98,24 +100,53 @@ class LossesOnDeviceTest {
     void lossGivesTheCpuValuesAndGradientsOnTheDevice(String name, LossOnDevice make) {
         assertSameOnCpuAndCuda(name, d -> {
             Tensor data = DeviceParity.moons(32, 10, d);
-            Loss loss = make.apply(d, data);
-            RandomStream rng = new RandomStream(14);
-            DeviceParity.Results results = new DeviceParity.Results();
-            for (int step = 0; step < 3; step++) {
-                loss.parameters().forEach(Parameter::zeroGrad);
-                Var value = loss.compute(data, rng);
-                value.backward();
-                results.tensor("loss " + step, value.value());
-                for (Parameter p : loss.parameters()) {
-                    String what = "gradient of " + p.name() + " at " + step;
-                    if (p.grad() == null) {
-                        results.values(what + " (none: the loss does not depend on it)");
-                    } else {
-                        results.tensor(what, p.grad());
-                    }
+            return valuesAndGradients(make.apply(d, data), data);
+        });
+    }
+
+    /** A convolutional energy on the device (its parameters and spectral-norm vectors moved there). */
+    private static ResNetEnergy resNet(Device d) {
+        ResNetEnergy energy = new ResNetEnergy(new ResNetEnergy.Config(1, 4, 4, List.of(2, 3), 1, Activation.SILU, true),
+                DType.FLOAT32, new RandomStream(15));
+        energy.to(d);
+        return energy;
+    }
+
+    static Stream<Arguments> imageLosses() {
+        return Stream.of(
+                Arguments.of("image PCD", (LossOnDevice) (d, data) -> new ContrastiveDivergence(resNet(d),
+                        new DecoupledLangevin(1.0, 0.01), 3, new ReplayBuffer(20, 0.05,
+                        ReplayBuffer.Prior.uniform(-1, 1, DType.FLOAT32, 1, 4, 4)), 0.1, SamplerOptions.DEFAULT.withBox(-1, 1))),
+                Arguments.of("image DSM", (LossOnDevice) (d, data) -> new DenoisingScoreMatching(resNet(d), 0.3)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("imageLosses")
+    void imageLossGivesTheCpuValuesAndGradientsOnTheDevice(String name, LossOnDevice make) {
+        assertSameOnCpuAndCuda(name, d -> {
+            Tensor data = new RandomStream(16).uniform(d, -1, 1, DType.FLOAT32, 8, 1, 4, 4);
+            return valuesAndGradients(make.apply(d, data), data);
+        });
+    }
+
+    /** Three steps' losses and gradients. */
+    private static DeviceParity.Results valuesAndGradients(Loss loss, Tensor data) {
+        RandomStream rng = new RandomStream(14);
+        DeviceParity.Results results = new DeviceParity.Results();
+        for (int step = 0; step < 3; step++) {
+            loss.parameters().forEach(Parameter::zeroGrad);
+            Var value = loss.compute(data, rng);
+            value.backward();
+            results.tensor("loss " + step, value.value());
+            for (Parameter p : loss.parameters()) {
+                String what = "gradient of " + p.name() + " at " + step;
+                if (p.grad() == null) {
+                    results.values(what + " (none: the loss does not depend on it)");
+                } else {
+                    results.tensor(what, p.grad());
                 }
             }
-            return results;
-        });
+        }
+        return results;
     }
 }

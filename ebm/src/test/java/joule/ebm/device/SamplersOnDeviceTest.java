@@ -12,6 +12,7 @@ import joule.ebm.nn.Activation;
 import joule.ebm.nn.NoiseConditionalMLP;
 import joule.ebm.sample.AnnealedLangevin;
 import joule.ebm.sample.Hmc;
+import joule.ebm.sample.DecoupledLangevin;
 import joule.ebm.sample.Mala;
 import joule.ebm.sample.RandomWalkMetropolis;
 import joule.ebm.sample.SampleResult;
@@ -49,8 +50,9 @@ class SamplersOnDeviceTest {
     }
 
     static Stream<Arguments> samplersAndEnergies() {
-        List<Sampler> samplers = List.of(new RandomWalkMetropolis(0.5), new UnadjustedLangevin(0.05), new Mala(0.1),
-                new Hmc(0.1, 3), new Hmc(0.1, 3, Tensor.of(new double[] {1, 2})));
+        List<Sampler> samplers = List.of(new RandomWalkMetropolis(0.5), new UnadjustedLangevin(0.05),
+                new DecoupledLangevin(0.05, 0.1), new Mala(0.1), new Hmc(0.1, 3),
+                new Hmc(0.1, 3, Tensor.of(new double[] {1, 2})));
         return samplers.stream().flatMap(s -> energies().stream().map(e -> {
             Object[] a = e.get();
             return Arguments.of(s, a[0], a[1], a[2]);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.function.Executable;
 /** Options, acceptance bookkeeping, reproducibility, the box, and argument checks of all samplers. */
 class SamplerMechanicsTest {
     private static final List<Sampler> SAMPLERS = List.of(new RandomWalkMetropolis(1.0), new UnadjustedLangevin(0.1),
-            new Mala(0.3), new Hmc(0.2, 5));
+            new DecoupledLangevin(0.1, 0.05), new Mala(0.3), new Hmc(0.2, 5));
 
     private static Tensor init(long seed, int chains) {
         return new RandomStream(seed).normal(DType.FLOAT64, chains, 2);
@@ -37,7 +37,7 @@ class SamplerMechanicsTest {
             }
             double mean = r.meanAcceptance();
             assertTrue(mean > 0 && mean <= 1, s + ": mean acceptance " + mean);
-            if (s instanceof UnadjustedLangevin) {
+            if (s instanceof UnadjustedLangevin || s instanceof DecoupledLangevin) {
                 assertEquals(1.0, mean, 0);
             } else {
                 assertTrue(mean < 1, s + " should reject sometimes: " + mean);
@@ -112,8 +112,8 @@ class SamplerMechanicsTest {
     @Test
     void theBoxKeepsEveryStateInside() {
         SamplerOptions opt = SamplerOptions.DEFAULT.withCollect(true).withBox(-0.5, 0.5);
-        for (Sampler s : List.of(new RandomWalkMetropolis(2.0), new UnadjustedLangevin(0.5), new Mala(1.0),
-                new Hmc(0.5, 5))) {
+        for (Sampler s : List.of(new RandomWalkMetropolis(2.0), new UnadjustedLangevin(0.5), new DecoupledLangevin(0.5, 0.1),
+                new Mala(1.0), new Hmc(0.5, 5))) {
             Tensor start = init(10, 200).mul(3);         // mostly outside: clamped into the box first
             SampleResult r = s.sample(GaussianTargetTest.target(), start, 30, new RandomStream(11), opt);
             assertTrue(r.samples().min().item() >= -0.5 && r.samples().max().item() <= 0.5, s.toString());
