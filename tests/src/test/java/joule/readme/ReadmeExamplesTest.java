@@ -3,22 +3,28 @@ package joule.readme;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.util.function.Function;
 import joule.autograd.Autograd;
 import joule.autograd.Functional;
 import joule.autograd.GradCheck;
 import joule.autograd.Var;
+import joule.ebm.data.FashionMnist;
 import joule.ebm.data.ToyDataset;
 import joule.ebm.loss.GaussianNoise;
 import joule.ebm.loss.Loss;
+import joule.ebm.loss.MultiLevelDenoisingScoreMatching;
 import joule.ebm.loss.Projection;
 import joule.ebm.loss.SlicedScoreMatching;
 import joule.ebm.metrics.Mmd;
 import joule.ebm.nn.Activation;
 import joule.ebm.nn.MLP;
 import joule.ebm.nn.NeuralEnergy;
+import joule.ebm.nn.UNet;
 import joule.ebm.optim.Adam;
+import joule.ebm.sample.AnnealedLangevin;
 import joule.ebm.sample.UnadjustedLangevin;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
@@ -76,6 +82,30 @@ class ReadmeExamplesTest {
         assertArrayEquals(x.add(x.cos()).neg().toDoubleArray(), score.value().toDoubleArray(), 1e-12);
         assertArrayEquals(x.mul(x.sin().neg().add(1)).toDoubleArray(), hv.toDoubleArray(), 1e-12);
         assertTrue(score.requiresGrad(), "recorded with createGraph, so it can be differentiated again");
+    }
+
+    /**
+     * The images example with its step counts cut (2 training steps, 3 sampler steps per level, 8 samples)
+     * so that it runs in seconds; it needs Debian's dataset-fashion-mnist.
+     */
+    @Test
+    void images() {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        Tensor images = FashionMnist.centred(FashionMnist.load(FashionMnist.Split.TRAIN).images(DType.FLOAT32,
+                new RandomStream(1))).reshape(-1, 1, 28, 28);
+        UNet unet = new UNet(UNet.Config.fashionMnist(), DType.FLOAT32, new RandomStream(2));
+        double[] sigmas = AnnealedLangevin.geometricSigmas(1, 0.01, 10);
+        Loss ncsn = new MultiLevelDenoisingScoreMatching(unet, sigmas);
+        Trainer.Result result = new Trainer(ncsn, new Adam(ncsn.parameters(), 1e-3), images,
+                Trainer.Options.defaults().withSteps(2).withBatchSize(8)).run();
+
+        Tensor noise = new RandomStream(3).normal(DType.FLOAT32, 8, 1, 28, 28);
+        Tensor samples = new AnnealedLangevin(sigmas, 5e-6, 3, true).sample(unet, noise, new RandomStream(4)).state();
+
+        assertArrayEquals(new int[] {60000, 1, 28, 28}, images.shape());
+        assertEquals(2, result.steps().size());
+        assertArrayEquals(new int[] {8, 1, 28, 28}, samples.shape());
+        assertTrue(Double.isFinite(samples.sum().item()));
     }
 
     @Test
