@@ -18,6 +18,7 @@ import joule.ebm.nn.MLP;
 import joule.ebm.nn.Module;
 import joule.ebm.nn.NoiseConditionalMLP;
 import joule.ebm.nn.Parameter;
+import joule.ebm.nn.ResNetEnergy;
 import joule.ebm.nn.UNet;
 import joule.ebm.sample.AnnealedLangevin;
 import joule.tensor.DType;
@@ -28,7 +29,7 @@ import joule.tensor.Tensor;
 /**
  * The model of a run, built from its {@link RunConfig}: an MLP energy {@code dim → hidden… → 1}, for NCSN a
  * {@link NoiseConditionalMLP}, or a {@link UNet} score network on images (which sees the run's flat
- * {@code [B, C·H·W]} data as {@code [B, C, H, W]}), with an exponential moving average of its weights when
+ * {@code [B, C·H·W]} data as {@code [B, C, H, W]}), or a {@link ResNetEnergy} on images, with an exponential moving average of its weights when
  * the config asks for one (sampling then uses the averages). Parameters are float32 on the config's
  * device. Checkpoints are safetensors files holding the weights, the network's buffers and the averages
  * ({@code ema.*}), with the config JSON under the metadata key {@code "config"} and the number of steps
@@ -41,6 +42,7 @@ final class Model {
     private final MLP mlp;
     private final NoiseConditionalMLP conditional;
     private final UNet unet;
+    private final ResNetEnergy resnet;
     private final Module network;
     private final ExponentialMovingAverage ema;
     private final int step;
@@ -55,7 +57,8 @@ final class Model {
         conditional = m.kind() == RunConfig.ModelKind.MLP && m.noiseConditional()
                 ? new NoiseConditionalMLP(m.dim(), m.activation(), DTYPE, init, m.hiddenSizes()) : null;
         unet = m.kind() == RunConfig.ModelKind.UNET ? new UNet(m.unet(), DTYPE, init) : null;
-        network = mlp != null ? mlp : conditional != null ? conditional : unet;
+        resnet = m.kind() == RunConfig.ModelKind.RESNET_ENERGY ? new ResNetEnergy(m.resnet(), DTYPE, init) : null;
+        network = mlp != null ? mlp : conditional != null ? conditional : unet != null ? unet : resnet;
         network.to(config.training().device());
         double decay = config.training().emaDecay();
         ema = decay > 0 ? new ExponentialMovingAverage(network, decay) : null;
@@ -149,6 +152,9 @@ final class Model {
         if (conditional != null) {
             double[] levels = config.model().noiseLevels();
             return conditional.atLevel(levels[levels.length - 1]);
+        }
+        if (resnet != null) {
+            return resnet;
         }
         if (mlp == null) {
             throw new CliException("a U-Net is a score network: it has no energy");

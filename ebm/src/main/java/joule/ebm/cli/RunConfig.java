@@ -7,6 +7,7 @@ import java.util.Map;
 import joule.ebm.io.Json;
 import joule.ebm.loss.GaussianNoise;
 import joule.ebm.nn.Activation;
+import joule.ebm.nn.ResNetEnergy;
 import joule.ebm.nn.UNet;
 import joule.ebm.sample.Hmc;
 import joule.ebm.sample.Mala;
@@ -96,16 +97,19 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         /** An MLP energy on flat points ({@code --hidden}); for NCSN a noise-conditional MLP energy. */
         MLP,
         /** A U-Net score network {@code s_θ(x, σ)} on images (NCSN). */
-        UNET
+        UNET,
+        /** A spectral-norm ResNet energy {@code E_θ(x)} on images (any energy loss: PCD, CD, DSM, …). */
+        RESNET_ENERGY
     }
 
     /**
      * The network: for {@link ModelKind#MLP} {@code dim → hidden… → 1} with {@code activation}; for
-     * {@link ModelKind#UNET} the U-Net {@code unet} on images of {@code dim} pixels; for NCSN the noise levels
-     * {@code σ_1 > … > σ_L} it is conditioned on (empty otherwise).
+     * {@link ModelKind#UNET} the U-Net {@code unet} and for {@link ModelKind#RESNET_ENERGY} the energy {@code resnet},
+     * on images of {@code dim} pixels; for NCSN the noise levels {@code σ_1 > … > σ_L} it is conditioned on (empty
+     * otherwise).
      */
     record ModelSpec(ModelKind kind, int dim, List<Integer> hidden, Activation activation, double[] noiseLevels,
-                     UNet.Config unet) {
+                     UNet.Config unet, ResNetEnergy.Config resnet) {
         ModelSpec {
             hidden = List.copyOf(hidden);
             if (dim < 1) {
@@ -117,18 +121,27 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             if ((kind == ModelKind.UNET) != (unet != null)) {
                 throw new CliException("config: a U-Net's settings must be given for --model unet and only for it");
             }
-            if (unet != null && unet.channels() * unet.height() * unet.width() != dim) {
-                throw new CliException("--model unet works on images; the data has " + dim + " coordinates, not "
-                        + unet.channels() + "×" + unet.height() + "×" + unet.width());
+            if ((kind == ModelKind.RESNET_ENERGY) != (resnet != null)) {
+                throw new CliException("config: a ResNet energy's settings must be given for --model resnet-energy and "
+                        + "only for it");
+            }
+            int[] image = imageShape();
+            if (image != null && image[0] * image[1] * image[2] != dim) {
+                throw new CliException("--model " + Names.of(kind) + " works on images; the data has " + dim
+                        + " coordinates, not " + image[0] + "×" + image[1] + "×" + image[2]);
             }
             if (kind == ModelKind.UNET && noiseLevels.length == 0) {
                 throw new CliException("--model unet is a noise-conditional score network: train it with --loss ncsn");
+            }
+            if (kind == ModelKind.RESNET_ENERGY && noiseLevels.length > 0) {
+                throw new CliException("--model resnet-energy has no noise conditioning: train it with pcd, cd, dsm or "
+                        + "another energy loss, not ncsn");
             }
         }
 
         /** An MLP's spec. */
         static ModelSpec mlp(int dim, List<Integer> hidden, Activation activation, double[] noiseLevels) {
-            return new ModelSpec(ModelKind.MLP, dim, hidden, activation, noiseLevels, null);
+            return new ModelSpec(ModelKind.MLP, dim, hidden, activation, noiseLevels, null, null);
         }
 
         /** Levels from {@code sigmaMax} down to {@code sigmaMin}, geometric. */
@@ -154,7 +167,8 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
 
         /** The shape of one image {@code [C, H, W]}, or null for points. */
         int[] imageShape() {
-            return unet == null ? null : new int[] {unet.channels(), unet.height(), unet.width()};
+            return unet != null ? new int[] {unet.channels(), unet.height(), unet.width()}
+                    : resnet != null ? resnet.imageShape() : null;
         }
 
         Map<String, Object> json() {
@@ -164,6 +178,16 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             if (kind == ModelKind.MLP) {
                 m.put("hidden", hidden);
                 m.put("activation", Names.of(activation));
+            } else if (kind == ModelKind.RESNET_ENERGY) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("channels", resnet.imageChannels());
+                r.put("height", resnet.height());
+                r.put("width", resnet.width());
+                r.put("stage_channels", resnet.channels());
+                r.put("blocks_per_stage", resnet.blocksPerStage());
+                r.put("activation", Names.of(resnet.activation()));
+                r.put("spectral_norm", resnet.spectralNorm());
+                m.put("resnet", r);
             } else {
                 Map<String, Object> u = new LinkedHashMap<>();
                 u.put("channels", unet.channels());
@@ -191,17 +215,24 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                 return mlp(m.integer("dim"), m.integers("hidden"),
                         Names.parse(Activation.class, "activation", m.string("activation")), levels);
             }
-            Fields u = m.object("unet");
-            UNet.Config unet;
             try {
-                unet = new UNet.Config(u.integer("channels"), u.integer("height"), u.integer("width"),
+                if (kind == ModelKind.RESNET_ENERGY) {
+                    Fields r = m.object("resnet");
+                    ResNetEnergy.Config resnet = new ResNetEnergy.Config(r.integer("channels"), r.integer("height"),
+                            r.integer("width"), r.integers("stage_channels"), r.integer("blocks_per_stage"),
+                            Names.parse(Activation.class, "activation", r.string("activation")),
+                            r.flag("spectral_norm"));
+                    return new ModelSpec(kind, m.integer("dim"), List.of(), resnet.activation(), levels, null, resnet);
+                }
+                Fields u = m.object("unet");
+                UNet.Config unet = new UNet.Config(u.integer("channels"), u.integer("height"), u.integer("width"),
                         u.integer("base_channels"), u.integers("channel_multipliers"), u.integer("res_blocks_per_level"),
                         Names.parse(UNet.Downsample.class, "downsampling", u.string("downsample")),
                         u.number("fourier_scale"));
+                return new ModelSpec(kind, m.integer("dim"), List.of(), Activation.SILU, levels, unet, null);
             } catch (IllegalArgumentException e) {
                 throw new CliException("config: " + e.getMessage());
             }
-            return new ModelSpec(kind, m.integer("dim"), List.of(), Activation.SILU, levels, unet);
         }
     }
 
@@ -473,6 +504,13 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                 throw bad(key, "an integer");
             }
             return (int) n;
+        }
+
+        boolean flag(String key) {
+            if (!(get(key) instanceof Boolean b)) {
+                throw bad(key, "true or false");
+            }
+            return b;
         }
 
         double[] numbers(String key) {

@@ -15,6 +15,7 @@ import joule.ebm.metrics.EnergyDistance;
 import joule.ebm.metrics.Mmd;
 import joule.ebm.nn.Activation;
 import joule.ebm.nn.Parameter;
+import joule.ebm.nn.ResNetEnergy;
 import joule.ebm.nn.UNet;
 import joule.ebm.optim.Adam;
 import joule.ebm.train.Trainer;
@@ -55,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     Integer trainSize;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "mlp", description = "mlp (an MLP energy on "
-            + "flat points) or unet (a U-Net score network on images, trained by ncsn).")
+            + "flat points), unet (a U-Net score network on images, trained by ncsn) or resnet-energy (a spectral-norm "
+            + "ResNet energy on images, trained by pcd, cd, dsm, …).")
     RunConfig.ModelKind modelKind;
 
     @Option(names = "--hidden", split = ",", paramLabel = "N", defaultValue = "128,128",
@@ -63,15 +65,16 @@ final class TrainCommand implements Callable<Integer> {
     List<Integer> hidden;
 
     @Option(names = "--channels", paramLabel = "N", defaultValue = "" + IMAGE_CHANNELS,
-            description = "unet: channels of the first level.")
+            description = "unet, resnet-energy: channels of the first level.")
     int channels;
 
     @Option(names = "--channel-multipliers", split = ",", paramLabel = "N", defaultValue = "1,2,2",
-            description = "unet: channels of each level as multiples of --channels; each level after the first halves "
-                    + "the image.")
+            description = "unet, resnet-energy: channels of each level as multiples of --channels; each level after "
+                    + "the first halves the image.")
     List<Integer> channelMultipliers;
 
-    @Option(names = "--res-blocks", paramLabel = "N", defaultValue = "1", description = "unet: residual blocks per level.")
+    @Option(names = "--res-blocks", paramLabel = "N", defaultValue = "1",
+            description = "unet, resnet-energy: residual blocks per level.")
     int resBlocks;
 
     @Option(names = "--ema", paramLabel = "X", description = "Decay of the moving average of the weights that sampling "
@@ -190,16 +193,22 @@ final class TrainCommand implements Callable<Integer> {
             return RunConfig.ModelSpec.mlp(dim, hidden, activation, noiseLevels);
         }
         if (!dataset.equals(DataSets.FASHION_MNIST)) {
-            throw new CliException("--model unet needs images: --dataset " + DataSets.FASHION_MNIST);
+            throw new CliException("--model " + Names.of(modelKind) + " needs images: --dataset " + DataSets.FASHION_MNIST);
         }
-        UNet.Config unet;
+        int side = FashionMnist.SIDE;
         try {
-            unet = new UNet.Config(1, FashionMnist.SIDE, FashionMnist.SIDE, channels, channelMultipliers, resBlocks,
+            if (modelKind == RunConfig.ModelKind.RESNET_ENERGY) {
+                ResNetEnergy.Config resnet = new ResNetEnergy.Config(1, side, side,
+                        channelMultipliers.stream().map(m -> m * channels).toList(), resBlocks, activation,
+                        loss != RunConfig.LossKind.DSM);
+                return new RunConfig.ModelSpec(modelKind, dim, List.of(), activation, noiseLevels, null, resnet);
+            }
+            UNet.Config unet = new UNet.Config(1, side, side, channels, channelMultipliers, resBlocks,
                     UNet.Downsample.CONV, UNet.Config.fashionMnist().fourierScale());
+            return new RunConfig.ModelSpec(modelKind, dim, List.of(), activation, noiseLevels, unet, null);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        return new RunConfig.ModelSpec(modelKind, dim, List.of(), activation, noiseLevels, unet);
     }
 
     /** Runs the trainer with progress, metrics lines, the checkpoint and the save on Ctrl-C. */

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The {@code joule} command end to end, in process: train, sample, eval, bench, and bad input. */
@@ -223,6 +224,42 @@ class JouleCliTest {
                 "--batch-size", "64", "--sampler-steps", "5", "--out", out.toString());
         assertEquals(0, r.code(), r::toString);
         assertImage(out.resolve("samples.png"), 8 * (28 * 3 + 2) + 2, 8 * (28 * 3 + 2) + 2);
+    }
+
+    /** Image models: a U-Net by NCSN and a ResNet energy by PCD train, record their architecture, load and sample. */
+    @ParameterizedTest
+    @ValueSource(strings = {"unet ncsn", "resnet-energy pcd"})
+    void imageModelsTrainLoadAndSample(String modelAndLoss) throws IOException {
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist is not installed");
+        String[] ml = modelAndLoss.split(" ");
+        Path out = dir.resolve("images-" + ml[0]);
+        Result r = joule("train", "--dataset", "fashion-mnist", "--model", ml[0], "--loss", ml[1], "--channels", "4",
+                "--train-size", "32", "--steps", "2", "--batch-size", "8", "--chain-steps", "2", "--sampler-steps", "2",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r::toString);
+        Model model = Model.load(out.resolve("model.safetensors"), Device.CPU);
+        assertEquals(ml[0], Names.of(model.config().model().kind()));
+        assertArrayEquals(new int[] {1, 28, 28}, model.config().model().imageShape());
+        Result s = joule("sample", "--checkpoint", out.resolve("model.safetensors").toString(), "--n", "4",
+                "--sampler-steps", "2");
+        assertEquals(0, s.code(), s::toString);
+        assertImage(out.resolve("samples.png"), 8 * (28 * 3 + 2) + 2, 28 * 3 + 2 + 2);   // 8 columns, one row of 4
+    }
+
+    @Test
+    void imageModelsRejectWhatTheyCannotTrain() {
+        joule("train", "--model", "unet", "--loss", "ncsn", "--out", dir.resolve("bad1").toString())
+                .assertBadInput("--model unet needs images: --dataset fashion-mnist");
+        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist is not installed");
+        joule("train", "--dataset", "fashion-mnist", "--model", "unet", "--loss", "dsm", "--train-size", "32",
+                "--out", dir.resolve("bad2").toString())
+                .assertBadInput("--model unet is a noise-conditional score network: train it with --loss ncsn");
+        joule("train", "--dataset", "fashion-mnist", "--model", "resnet-energy", "--loss", "ncsn", "--train-size", "32",
+                "--out", dir.resolve("bad3").toString())
+                .assertBadInput("--model resnet-energy has no noise conditioning");
+        joule("train", "--dataset", "fashion-mnist", "--model", "unet", "--loss", "ncsn", "--channel-multipliers",
+                "1,2,2,2", "--train-size", "32", "--out", dir.resolve("bad4").toString())
+                .assertBadInput("must be multiples of 8, got 28×28");
     }
 
     @Test
