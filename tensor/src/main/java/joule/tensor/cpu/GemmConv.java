@@ -81,8 +81,8 @@ final class GemmConv {
         int og = geo.og;
         // Wᵀ of each group, [rows, og]: B of the products, its rows contiguous
         Object wt = ops.scratch(Scratch.WEIGHTS, geo.o * rows);
-        for (int oc = 0; oc < geo.o; oc++) {
-            Copies.copy(w, wo + oc * rows, 1, wt, oc / og * rows * og + oc % og, og, rows);
+        for (int g = 0; g < geo.groups; g++) {
+            ops.transpose(w, wo + g * og * rows, og, rows, wt, g * rows * og, og);
         }
         Parallel.forEach(blocks.count(), k -> {
             int c0 = blocks.start(k);
@@ -92,12 +92,8 @@ final class GemmConv {
                 Rows cols = unfolded(ops, geo, x, xo, g, c0, c1);
                 ops.gemm(c1 - c0, og, rows, cols.array, cols.offset, 1, cols.ld, wt, g * rows * og, og, 1, product, 0, og);
                 int group = g;
-                geo.forEachImage(c0, c1, (b, la, lb, at) -> {
-                    for (int oc = 0; oc < og; oc++) {
-                        Copies.copy(product, at * og + oc, og, y, geo.outputOffset(b, group, la) + oc * geo.pixels, 1,
-                                lb - la);
-                    }
-                });
+                geo.forEachImage(c0, c1, (b, la, lb, at) ->
+                        ops.transpose(product, at * og, lb - la, og, y, geo.outputOffset(b, group, la), geo.pixels));
             }
         });
     }
@@ -168,16 +164,16 @@ final class GemmConv {
                     ops.gemm(rows, og, c1 - c0, cols.array, cols.offset, cols.ld, 1, grad.array, grad.offset, 1, grad.ld,
                             out, k == first ? at : 0, og);
                     if (k != first) {
-                        ops.add(out, 0, partials, at, 1, rows * og);
+                        ops.add(out, 0, partials, at, rows * og);
                     }
                 }
             }
         });
         for (int t = 1; t < tasks; t++) {
-            ops.add(partials, t * size, partials, 0, 1, size);
+            ops.add(partials, t * size, partials, 0, size);
         }
-        for (int oc = 0; oc < geo.o; oc++) {
-            Copies.copy(partials, oc / og * rows * og + oc % og, og, dw, oc * rows, 1, rows);
+        for (int g = 0; g < geo.groups; g++) {
+            ops.transpose(partials, g * rows * og, rows, og, dw, g * og * rows, rows);
         }
     }
 
