@@ -38,6 +38,16 @@ enum ArrayOps {
         }
 
         @Override
+        void zeroColumns(Object a, int at, int rows, int stride, int from, int to) {
+            float[] d = (float[]) a;
+            for (int r = 0; r < rows; r++) {
+                for (int j = from; j < to; j++) {
+                    d[at + r * stride + j] = 0f;
+                }
+            }
+        }
+
+        @Override
         void copy(Object src, int from, Object dst, int at, int count) {
             if (count > 0) {
                 System.arraycopy(src, from, dst, at, count);
@@ -133,6 +143,16 @@ enum ArrayOps {
         }
 
         @Override
+        void zeroColumns(Object a, int at, int rows, int stride, int from, int to) {
+            double[] d = (double[]) a;
+            for (int r = 0; r < rows; r++) {
+                for (int j = from; j < to; j++) {
+                    d[at + r * stride + j] = 0;
+                }
+            }
+        }
+
+        @Override
         void copy(Object src, int from, Object dst, int at, int count) {
             if (count > 0) {
                 System.arraycopy(src, from, dst, at, count);
@@ -225,6 +245,9 @@ enum ArrayOps {
 
     /** Zeroes {@code count} elements from {@code from}. */
     abstract void zero(Object a, int from, int count);
+
+    /** Zeroes columns {@code [from, to)} of {@code rows} rows {@code stride} apart, the first at {@code a[at]}. */
+    abstract void zeroColumns(Object a, int at, int rows, int stride, int from, int to);
 
     /** {@code dst[at + i] = src[from + i]} for {@code i < count}. */
     abstract void copy(Object src, int from, Object dst, int at, int count);

@@ -187,6 +187,17 @@ final class ConvGeometry {
         if (jlo == 0 && jhi == wo) {
             return;
         }
+        // whole output rows at once, the rows cut by [from, to) one at a time
+        int whole = Math.min(to, Math.ceilDiv(from, wo) * wo);
+        int end = Math.max(whole, to / wo * wo);
+        zeroColumnsOfRows(ops, a, base, from, whole, jlo, jhi);
+        ops.zeroColumns(a, base + whole, (end - whole) / wo, wo, 0, jlo);
+        ops.zeroColumns(a, base + whole, (end - whole) / wo, wo, jhi, wo);
+        zeroColumnsOfRows(ops, a, base, end, to, jlo, jhi);
+    }
+
+    /** {@link #zeroColumns} one output row at a time. */
+    private void zeroColumnsOfRows(ArrayOps ops, Object a, int base, int from, int to, int jlo, int jhi) {
         for (int start = from / wo * wo; start < to; start += wo) {
             int left = Math.min(to, start + jlo);
             if (left > from) {
