@@ -22,17 +22,6 @@ final class ConvGeometry {
         void of(int b, int la, int lb, int at);
     }
 
-    /** One run of a row of the unfolded block along an output row: zeros, {@code count} input elements, zeros. */
-    @FunctionalInterface
-    interface Run {
-        /**
-         * Block elements {@code [at, at + before)} are padding, {@code [at + before, at + before + count)} are the
-         * input elements {@code x[from + t·step]} ({@code from} is 0 if {@code count} is), and the next
-         * {@code after} are padding.
-         */
-        void of(int at, int before, int from, int count, int step, int after);
-    }
-
     final int n;
     final int c;
     final int h;
@@ -52,6 +41,14 @@ final class ConvGeometry {
     /** Output pixels per image, {@code ho·wo}. */
     final int pixels;
     final Conv2dSpec spec;
+    /**
+     * Unless {@link #shiftsPlanes}, for each kernel column {@code q}: where output pixel {@code l} reads the input
+     * relative to the start of the input row that its kernel row reads at output row 0,
+     * {@code (l / wo)·sH·w + (l % wo)·sW + q·dW − pW} (for padding columns, that of the first column that is not, if any).
+     */
+    private final int[][] reads;
+    /** Unless {@link #shiftsPlanes}, for each kernel column {@code q}: whether pixel {@code l}'s column is not padding. */
+    private final boolean[][] inside;
 
     ConvGeometry(int n, int c, int h, int w, int o, int kh, int kw, Conv2dSpec spec) {
         this.n = n;
@@ -69,6 +66,20 @@ final class ConvGeometry {
         this.og = o / groups;
         this.rows = cg * kh * kw;
         this.pixels = ho * wo;
+        boolean shifts = shiftsPlanes();
+        this.reads = shifts ? null : new int[kw][pixels];
+        this.inside = shifts ? null : new boolean[kw][pixels];
+        for (int q = 0; !shifts && q < kw; q++) {
+            int right = q * spec.dilationW() - spec.padW();
+            int jlo = firstColumn(right);
+            int jhi = endColumn(right, jlo);
+            for (int l = 0; l < pixels; l++) {
+                int j = l % wo;
+                inside[q][l] = j >= jlo && j < jhi;
+                reads[q][l] = l / wo * spec.strideH() * w + (inside[q][l] ? j : Math.min(jlo, wo - 1)) * spec.strideW()
+                        + right;
+            }
+        }
     }
 
     /** Whether there is nothing to compute: some size is 0. */
@@ -95,45 +106,6 @@ final class ConvGeometry {
         return (b * o + g * og) * pixels + l;
     }
 
-    /**
-     * Calls {@code run} for every run of the unfolded block of group {@code g}, columns {@code [c0, c1)}, stored
-     * row by row with {@code c1 − c0} elements per row: each row of the block is cut at image and output-row
-     * boundaries, in row order, then image, then output row.
-     */
-    void forEachRun(int g, int c0, int c1, Run run) {
-        int ld = c1 - c0;
-        int sH = spec.strideH();
-        int sW = spec.strideW();
-        forEachImage(c0, c1, (b, la, lb, col) -> {
-            for (int ci = 0; ci < cg; ci++) {
-                int plane = inputOffset(b, g, 0) + ci * h * w;
-                for (int p = 0; p < kh; p++) {
-                    for (int q = 0; q < kw; q++) {
-                        int row = ((ci * kh + p) * kw + q) * ld + col - la;
-                        // output columns j whose input column j·sW + shift lies inside [0, w)
-                        int shift = q * spec.dilationW() - spec.padW();
-                        int jlo = shift >= 0 ? 0 : Math.ceilDiv(-shift, sW);
-                        int jhi = w - 1 - shift < 0 ? 0 : Math.min(wo, (w - 1 - shift) / sW + 1);
-                        for (int i = la / wo; i * wo < lb; i++) {
-                            int ja = Math.max(la - i * wo, 0);
-                            int jb = Math.min(lb - i * wo, wo);
-                            int at = row + i * wo + ja;
-                            int r = i * sH - spec.padH() + p * spec.dilationH();
-                            if (r < 0 || r >= h) {
-                                run.of(at, jb - ja, 0, 0, sW, 0);
-                                continue;
-                            }
-                            int va = Math.clamp(jlo, ja, jb);
-                            int vb = Math.clamp(jhi, va, jb);
-                            int from = vb > va ? plane + r * w + va * sW + shift : 0;
-                            run.of(at, va - ja, from, vb - va, sW, jb - vb);
-                        }
-                    }
-                }
-            }
-        });
-    }
-
     /** Calls {@code piece} for the part of columns {@code [c0, c1)} in each image, in image order. */
     void forEachImage(int c0, int c1, Piece piece) {
         for (int b = c0 / pixels; b * pixels < c1; b++) {
@@ -144,49 +116,70 @@ final class ConvGeometry {
 
     /**
      * Whether each row of the unfolded input is the input plane shifted: stride 1 and as many output columns as
-     * input columns, so that output pixel {@code l} of tap {@code (p, q)} reads input pixel {@code l + shift} (when
-     * that is inside the padding's bounds), {@code shift = (p·dH − pH)·w + q·dW − pW}.
+     * input columns, so that output pixel {@code l} of tap {@code (p, q)} reads input pixel
+     * {@code l + (p·dH − pH)·w + q·dW − pW} (where that is not padding).
      */
     boolean shiftsPlanes() {
         return spec.strideH() == 1 && spec.strideW() == 1 && wo == w;
     }
 
+    /** The first output column whose input column {@code j·sW + right} is not left of the input. */
+    private int firstColumn(int right) {
+        return Math.min(wo, right >= 0 ? 0 : Math.ceilDiv(-right, spec.strideW()));
+    }
+
+    /** The end of the output columns (from {@code first}) whose input column {@code j·sW + right} is inside it. */
+    private int endColumn(int right, int first) {
+        return Math.clamp(w - 1 - right < 0 ? 0 : (w - 1 - right) / spec.strideW() + 1, first, wo);
+    }
+
     /**
-     * For {@link #shiftsPlanes}: calls {@code row} for every row of the unfolded block of group {@code g}, columns
-     * {@code [c0, c1)}, within each image, in the order of {@link #forEachRun}.
+     * Calls {@code row} for every row of the unfolded block of group {@code g}, columns {@code [c0, c1)}, within
+     * each image: in order of image, then row of the block.
      */
-    void forEachShiftedRow(int g, int c0, int c1, Shifted row) {
+    void forEachRow(int g, int c0, int c1, Row row) {
         int ld = c1 - c0;
+        int sH = spec.strideH();
         forEachImage(c0, c1, (b, la, lb, col) -> {
             for (int ci = 0; ci < cg; ci++) {
                 int plane = inputOffset(b, g, 0) + ci * h * w;
                 for (int p = 0; p < kh; p++) {
+                    // output rows [top, bottom) read input rows i·sH + down inside [0, h)
                     int down = p * spec.dilationH() - spec.padH();
-                    int top = Math.max(la, Math.max(0, -down) * wo);
-                    int bottom = Math.min(lb, Math.min(ho, h - down) * wo);
+                    int top = Math.min(ho, down >= 0 ? 0 : Math.ceilDiv(-down, sH));
+                    int bottom = Math.clamp(h - 1 - down < 0 ? 0 : (h - 1 - down) / sH + 1, top, ho);
+                    int first = (int) Math.clamp((long) top * wo, la, lb);
+                    int last = (int) Math.clamp((long) bottom * wo, first, lb);
                     for (int q = 0; q < kw; q++) {
                         int right = q * spec.dilationW() - spec.padW();
-                        int shift = down * w + right;
-                        int jlo = Math.clamp(-right, 0, wo);
-                        int jhi = Math.clamp(w - right, jlo, wo);
-                        int from = Math.min(lb, Math.max(top, -shift));
-                        int to = Math.clamp(Math.min(bottom, h * w - shift), from, lb);
-                        row.of(((ci * kh + p) * kw + q) * ld + col - la, la, lb, from, to, plane + shift, jlo, jhi);
+                        int jlo = firstColumn(right);
+                        int jhi = endColumn(right, jlo);
+                        int from = first;
+                        int to = jlo < jhi ? last : first;
+                        int source = plane + down * w;
+                        if (reads == null) {
+                            // pixel l reads source + l: only those inside the plane (the others are padding)
+                            source += right;
+                            from = Math.clamp(-source + plane, from, to);
+                            to = Math.clamp(plane + h * w - source, from, to);
+                        }
+                        row.of(((ci * kh + p) * kw + q) * ld + col - la, la, lb, from, to, source, q, jlo, jhi);
                     }
                 }
             }
         });
     }
 
-    /** One row of the unfolded block within one image, for {@link #shiftsPlanes}. */
+    /** One row of the unfolded block within one image. */
     @FunctionalInterface
-    interface Shifted {
+    interface Row {
         /**
          * Pixel {@code l} of {@code [la, lb)} is element {@code base + l} of the block. Pixels outside
-         * {@code [from, to)} are padding; inside it, pixel {@code l} reads input element {@code source + l} (inside
-         * the input's plane), but is padding too where its column {@code l % w} is outside {@code [jlo, jhi)}.
+         * {@code [from, to)} are padding; inside it, pixel {@code l} reads input element {@code source + l} if
+         * {@link #shiftsPlanes}, else {@code source + reads[q][l]}, and is padding too where its column
+         * {@code l % wo} is outside {@code [jlo, jhi)}.
          */
-        void of(int base, int la, int lb, int from, int to, int source, int jlo, int jhi);
+        void of(int base, int la, int lb, int from, int to, int source, int q, int jlo, int jhi);
     }
 
     /** Zeroes the elements {@code a[base + l]}, {@code l} in {@code [from, to)}, whose column is outside {@code [jlo, jhi)}. */
@@ -194,6 +187,17 @@ final class ConvGeometry {
         if (jlo == 0 && jhi == wo) {
             return;
         }
+        // whole output rows at once, the rows cut by [from, to) one at a time
+        int whole = Math.min(to, Math.ceilDiv(from, wo) * wo);
+        int end = Math.max(whole, to / wo * wo);
+        zeroColumnsOfRows(ops, a, base, from, whole, jlo, jhi);
+        ops.zeroColumns(a, base + whole, (end - whole) / wo, wo, 0, jlo);
+        ops.zeroColumns(a, base + whole, (end - whole) / wo, wo, jhi, wo);
+        zeroColumnsOfRows(ops, a, base, end, to, jlo, jhi);
+    }
+
+    /** {@link #zeroColumns} one output row at a time. */
+    private void zeroColumnsOfRows(ArrayOps ops, Object a, int base, int from, int to, int jlo, int jhi) {
         for (int start = from / wo * wo; start < to; start += wo) {
             int left = Math.min(to, start + jlo);
             if (left > from) {
@@ -212,15 +216,16 @@ final class ConvGeometry {
      * {@code cols}.
      */
     void unfold(ArrayOps ops, Object x, int xo, int g, int c0, int c1, Object cols) {
-        if (shiftsPlanes()) {
-            forEachShiftedRow(g, c0, c1, (base, la, lb, from, to, source, jlo, jhi) -> {
-                ops.gather(x, xo + source + from, 1, to - from, cols, base + la, from - la, lb - to);
+        forEachRow(g, c0, c1, (base, la, lb, from, to, source, q, jlo, jhi) -> {
+            ops.zero(cols, base + la, from - la);
+            if (reads == null) {
+                ops.copy(x, xo + source + from, cols, base + from, to - from);
                 zeroColumns(ops, cols, base, from, to, jlo, jhi);
-            });
-        } else {
-            forEachRun(g, c0, c1, (at, before, from, count, step, after) ->
-                    ops.gather(x, xo + from, step, count, cols, at, before, after));
-        }
+            } else {
+                ops.gather(x, xo + source, reads[q], inside[q], from, cols, base + from, to - from);
+            }
+            ops.zero(cols, base + to, lb - to);
+        });
     }
 
     /**
@@ -229,15 +234,14 @@ final class ConvGeometry {
      * dropped. May overwrite the padding's elements of {@code cols}.
      */
     void fold(ArrayOps ops, Object cols, int g, int c0, int c1, Object dx) {
-        if (shiftsPlanes()) {
-            // the padding's columns are zeroed and then added with the rest, to the neighbouring row's ends
-            forEachShiftedRow(g, c0, c1, (base, la, lb, from, to, source, jlo, jhi) -> {
+        forEachRow(g, c0, c1, (base, la, lb, from, to, source, q, jlo, jhi) -> {
+            if (reads == null) {
+                // padding columns are zeroed, then added with the rest to elements of the plane they don't read
                 zeroColumns(ops, cols, base, from, to, jlo, jhi);
-                ops.add(cols, base + from, dx, source + from, 1, to - from);
-            });
-        } else {
-            forEachRun(g, c0, c1, (at, before, from, count, step, after) ->
-                    ops.add(cols, at + before, dx, from, step, count));
-        }
+                ops.add(cols, base + from, dx, source + from, to - from);
+            } else {
+                ops.scatterAdd(cols, base + from, dx, source, reads[q], inside[q], from, to - from);
+            }
+        });
     }
 }

@@ -628,12 +628,24 @@ public final class CpuBackend implements Backend {
     @Override
     public void copy(Tensor src, Tensor dst) {
         int[] shape = dst.shape();
-        StridedLoop loop = new StridedLoop(shape, new int[] {src.offset(), dst.offset()},
-                Shapes.broadcastStrides(src.shape(), src.strides(), shape), dst.strides());
-        int ss = loop.innerStride(0);
-        int ds = loop.innerStride(1);
+        int[] srcStrides = Shapes.broadcastStrides(src.shape(), src.strides(), shape);
         Object from = isF32(src) ? f(src) : d(src);
         Object to = isF32(dst) ? f(dst) : d(dst);
+        int last = shape.length - 1;
+        if (last > 0 && srcStrides[last] == 0 && dst.strides()[last] == 1 && shape[last] > 1
+                && shape[last] <= Copies.MAX_REPEATS && src.dtype() == dst.dtype()) {
+            // each element repeated along a short last axis (nearest upsampling): segments over the axes before it
+            int times = shape[last];
+            StridedLoop loop = new StridedLoop(Arrays.copyOf(shape, last), new int[] {src.offset(), dst.offset()},
+                    Arrays.copyOf(srcStrides, last), Arrays.copyOf(dst.strides(), last));
+            int ss = loop.innerStride(0);
+            int ds = loop.innerStride(1);
+            loop.forEach((off, n) -> Copies.repeat(from, off[0], ss, to, off[1], ds, n, times));
+            return;
+        }
+        StridedLoop loop = new StridedLoop(shape, new int[] {src.offset(), dst.offset()}, srcStrides, dst.strides());
+        int ss = loop.innerStride(0);
+        int ds = loop.innerStride(1);
         loop.forEach((off, n) -> Copies.copy(from, off[0], ss, to, off[1], ds, n));
     }
 

@@ -4,8 +4,8 @@ import joule.tensor.Conv2dSpec;
 
 /**
  * The reference 2-d convolution: direct loops over every (output pixel, kernel tap) pair, summed in
- * float64, in a fixed order. It is the scalar twin the fast convolution kernels are tested against, and
- * what {@code -Djoule.cpu.kernels=scalar} runs. Arrays are contiguous NCHW inputs, {@code [O, C/G, kh, kw]}
+ * float64, in a fixed order. It is the scalar twin the fast convolution kernels ({@link GemmConv}) are tested
+ * against, and what the scalar kernels run ({@code -Djoule.cpu.kernels=scalar}, {@link CpuBackend#withScalarKernels}). Arrays are contiguous NCHW inputs, {@code [O, C/G, kh, kw]}
  * weights and NCHW outputs, as doubles.
  */
 final class DirectConv {

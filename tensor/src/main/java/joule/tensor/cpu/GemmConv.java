@@ -13,22 +13,25 @@ package joule.tensor.cpu;
  * <li>forward: {@code Yᵀ = Xᵀ·Wᵀ}, each output element one chain of {@code rows} fused multiply-adds; {@code Xᵀ} is
  *     read in place by the product and {@code Yᵀ} moved into the output;
  * <li>input gradient: {@code dX = Wᵀ·dY}, folded back onto the input (each input element gets its terms added in a
- *     fixed order, one task per image);
+ *     fixed order: one task per group of images, its blocks in order);
  * <li>weight gradient: {@code dWᵀ = X·dYᵀ}, a chain over each block's columns; blocks are summed in order within a
  *     task, tasks in order at the end.
  * </ul>
  * Blocks and tasks are cut from the sizes alone, so results are the same on any number of threads. A 1×1 kernel
- * with stride 1 and no padding needs no unfolding: the input is read in place ({@link ConvGeometry#pointwise}).
+ * with stride 1 and no padding needs no unfolding: blocks within one image read the input in place
+ * ({@link ConvGeometry#pointwise}), and their input gradient is written in place.
  */
 final class GemmConv {
     /** About this many unfolded elements per block: a block stays in the level-2 cache. */
-    private static final int BLOCK_ELEMENTS = Integer.getInteger("joule.conv.block", 1 << 18);
+    private static final int BLOCK_ELEMENTS = 1 << 18;
     /** Fewest columns per block, so the products are not tiny (unless the whole problem is). */
-    private static final int MIN_COLUMNS = Integer.getInteger("joule.conv.min", 256);
+    private static final int MIN_COLUMNS = 256;
     /** Most columns per block. */
     private static final int MAX_COLUMNS = 2048;
     /** Most tasks of a weight gradient: each keeps a partial sum of the whole gradient. */
-    private static final int WEIGHT_TASKS = Integer.getInteger("joule.conv.wtasks", 8);
+    private static final int WEIGHT_TASKS = 8;
+    /** Most elements of those partial sums together (fewer tasks for large weights). */
+    private static final int PARTIALS_MAX = 1 << 23;
 
     private GemmConv() {
     }
@@ -81,8 +84,8 @@ final class GemmConv {
         int og = geo.og;
         // Wᵀ of each group, [rows, og]: B of the products, its rows contiguous
         Object wt = ops.scratch(Scratch.WEIGHTS, geo.o * rows);
-        for (int oc = 0; oc < geo.o; oc++) {
-            Copies.copy(w, wo + oc * rows, 1, wt, oc / og * rows * og + oc % og, og, rows);
+        for (int g = 0; g < geo.groups; g++) {
+            ops.transpose(w, wo + g * og * rows, og, rows, wt, g * rows * og, og);
         }
         Parallel.forEach(blocks.count(), k -> {
             int c0 = blocks.start(k);
@@ -92,12 +95,8 @@ final class GemmConv {
                 Rows cols = unfolded(ops, geo, x, xo, g, c0, c1);
                 ops.gemm(c1 - c0, og, rows, cols.array, cols.offset, 1, cols.ld, wt, g * rows * og, og, 1, product, 0, og);
                 int group = g;
-                geo.forEachImage(c0, c1, (b, la, lb, at) -> {
-                    for (int oc = 0; oc < og; oc++) {
-                        Copies.copy(product, at * og + oc, og, y, geo.outputOffset(b, group, la) + oc * geo.pixels, 1,
-                                lb - la);
-                    }
-                });
+                geo.forEachImage(c0, c1, (b, la, lb, at) ->
+                        ops.transpose(product, at * og, lb - la, og, y, geo.outputOffset(b, group, la), geo.pixels));
             }
         });
     }
@@ -150,8 +149,8 @@ final class GemmConv {
         int rows = geo.rows;
         int og = geo.og;
         int count = blocks.count();
-        int tasks = Math.min(count, WEIGHT_TASKS);
         int size = geo.o * rows;
+        int tasks = Math.clamp(PARTIALS_MAX / size, 1, Math.min(count, WEIGHT_TASKS));
         // per task, dWᵀ of each group: [groups, rows, og]
         Object partials = ops.scratch(Scratch.PARTIALS, tasks * size);
         Parallel.forEach(tasks, t -> {
@@ -168,16 +167,16 @@ final class GemmConv {
                     ops.gemm(rows, og, c1 - c0, cols.array, cols.offset, cols.ld, 1, grad.array, grad.offset, 1, grad.ld,
                             out, k == first ? at : 0, og);
                     if (k != first) {
-                        ops.add(out, 0, partials, at, 1, rows * og);
+                        ops.add(out, 0, partials, at, rows * og);
                     }
                 }
             }
         });
         for (int t = 1; t < tasks; t++) {
-            ops.add(partials, t * size, partials, 0, 1, size);
+            ops.add(partials, t * size, partials, 0, size);
         }
-        for (int oc = 0; oc < geo.o; oc++) {
-            Copies.copy(partials, oc / og * rows * og + oc % og, og, dw, oc * rows, 1, rows);
+        for (int g = 0; g < geo.groups; g++) {
+            ops.transpose(partials, g * rows * og, rows, og, dw, g * og * rows, rows);
         }
     }
 
