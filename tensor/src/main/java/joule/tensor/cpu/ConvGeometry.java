@@ -13,6 +13,10 @@ import joule.tensor.Conv2dSpec;
  * channel {@code ci} multiplies there, {@code x[b, g·c/G + ci, i·sH − pH + p·dH, j·sW − pW + q·dW]}, or 0 where that
  * falls in the padding. Then the output of group {@code g} is {@code W_g · X_g} with {@code W_g} the weight's
  * {@code [o/G, rows]} rows of that group (see {@link Conv2dSpec}).
+ *
+ * <p>Each row of the unfolded input is written (and folded back) in one pass per image: with stride 1 and as many
+ * output as input columns it is the input plane shifted ({@link #shiftsPlanes}: one copy, then its padding columns
+ * zeroed); otherwise it is gathered through a table of reads per kernel column, masked where a column is padding.
  */
 final class ConvGeometry {
     /** The part of a block of columns in one image. */
@@ -44,7 +48,8 @@ final class ConvGeometry {
     /**
      * Unless {@link #shiftsPlanes}, for each kernel column {@code q}: where output pixel {@code l} reads the input
      * relative to the start of the input row that its kernel row reads at output row 0,
-     * {@code (l / wo)·sH·w + (l % wo)·sW + q·dW − pW} (for padding columns, that of the first column that is not, if any).
+     * {@code (l / wo)·sH·w + (l % wo)·sW + q·dW − pW}; for padding columns, that of the first column that is not
+     * (if any), so that every read of a row inside the input stays inside its plane.
      */
     private final int[][] reads;
     /** Unless {@link #shiftsPlanes}, for each kernel column {@code q}: whether pixel {@code l}'s column is not padding. */
@@ -148,8 +153,8 @@ final class ConvGeometry {
                     int down = p * spec.dilationH() - spec.padH();
                     int top = Math.min(ho, down >= 0 ? 0 : Math.ceilDiv(-down, sH));
                     int bottom = Math.clamp(h - 1 - down < 0 ? 0 : (h - 1 - down) / sH + 1, top, ho);
-                    int first = (int) Math.clamp((long) top * wo, la, lb);
-                    int last = (int) Math.clamp((long) bottom * wo, first, lb);
+                    int first = Math.clamp((long) top * wo, la, lb);
+                    int last = Math.clamp((long) bottom * wo, first, lb);
                     for (int q = 0; q < kw; q++) {
                         int right = q * spec.dilationW() - spec.padW();
                         int jlo = firstColumn(right);
