@@ -562,16 +562,22 @@ public final class Var {
 
     /** Average pooling (see {@link Tensor#avgPool2d}): a depthwise convolution with constant weights. */
     public Var avgPool2d(int kernel, int stride, int padding) {
-        Tensor pooled = value.avgPool2d(kernel, stride, padding);
-        Conv2dSpec spec = Conv2dSpec.of(stride, padding).withGroups(size(1));
-        return pooled.numel() == 0 ? constant(pooled) : conv2d(constant(value.averagingKernel(size(1), kernel)), spec);
+        if (rank() != 4) {
+            throw new IllegalArgumentException("avgPool2d: input must be [N, C, H, W], got " + Shapes.format(shape()));
+        }
+        Conv2dSpec spec = Conv2dSpec.of(stride, padding).withGroups(Math.max(1, size(1)));
+        return conv2d(constant(value.averagingKernel(size(1), kernel)), spec);
     }
 
-    /** Nearest-neighbour upsampling by {@code factor} (see {@link Tensor#upsampleNearest2d}); its adjoint sums blocks. */
+    /**
+     * Nearest-neighbour upsampling by {@code factor} (see {@link Tensor#upsampleNearest2d}). Its adjoint sums each
+     * {@code factor × factor} block: a depthwise convolution with a kernel of ones and stride {@code factor}.
+     */
     public Var upsampleNearest2d(int factor) {
-        int[] s = shape();
-        int[] blocks = Tensor.upsampleBlocks("upsampleNearest2d", s, factor);
-        return unsqueeze(3).unsqueeze(5).expand(blocks).reshape(s[0], s[1], s[2] * factor, s[3] * factor);
+        int channels = Tensor.upsampleBlocks("upsampleNearest2d", shape(), factor)[1];
+        Conv2dSpec blocks = Conv2dSpec.of(factor, 0).withGroups(Math.max(1, channels));
+        return record("upsampleNearest2d", value.upsampleNearest2d(factor), g -> new Var[] {
+            g.conv2d(constant(Tensor.ones(value.device(), dtype(), channels, 1, factor, factor)), blocks)}, this);
     }
 
     // ---------------------------------------------------------------- views and shapes

@@ -1254,15 +1254,18 @@ public final class Tensor {
         if (rank() != 4) {
             throw new IllegalArgumentException("avgPool2d: input must be [N, C, H, W], got " + Shapes.format(shape));
         }
-        if (kernel < 1) {
-            throw new IllegalArgumentException("avgPool2d: kernel must be ≥ 1, got " + kernel);
-        }
         Conv2dSpec spec = Conv2dSpec.of(stride, padding).withGroups(Math.max(1, shape[1]));
         return conv2d(averagingKernel(shape[1], kernel), spec);
     }
 
-    /** Weights {@code [channels, 1, kernel, kernel]} of {@code 1/kernel²}: the depthwise kernel of {@link #avgPool2d}. */
+    /**
+     * Weights {@code [channels, 1, kernel, kernel]} of {@code 1/kernel²} in this tensor's dtype and on its device: the
+     * depthwise kernel of {@link #avgPool2d}.
+     */
     public Tensor averagingKernel(int channels, int kernel) {
+        if (kernel < 1) {
+            throw new IllegalArgumentException("avgPool2d: kernel must be ≥ 1, got " + kernel);
+        }
         return backend().full(dtype(), new int[] {channels, 1, kernel, kernel}, 1.0 / ((double) kernel * kernel));
     }
 
