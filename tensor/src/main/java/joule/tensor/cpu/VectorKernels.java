@@ -12,7 +12,8 @@ import joule.tensor.UnaryOp;
 /**
  * Kernels written with {@code jdk.incubator.vector} at the preferred species width: a full-vector
  * main loop over unit-stride (or broadcast, stride 0) segments and a scalar tail; other strides
- * fall back to {@link ScalarKernels}. Reductions keep several independent accumulators.
+ * fall back to {@link ScalarKernels}. Reductions keep several independent accumulators; sums
+ * combine them and their lanes in a fixed order ({@link Lanes}).
  *
  * <p>Every op has its own loop, with the vector operation written out in it: C2 intrinsifies a
  * vector op only where the operator is a constant at the call site, and a shared helper taking
@@ -246,7 +247,7 @@ final class VectorKernels implements CpuKernels {
         for (int bound = F.loopBound(n); i < bound; i += len) {
             acc0 = acc0.add(FloatVector.fromArray(F, x, xo + i));
         }
-        double acc = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        double acc = Lanes.sum(acc0.add(acc1).add(acc2.add(acc3)));
         return acc + SCALAR.reduce(ReduceOp.SUM, x, xo + i, n - i);
     }
 
@@ -540,7 +541,7 @@ final class VectorKernels implements CpuKernels {
         for (int bound = D.loopBound(n); i < bound; i += len) {
             acc0 = acc0.add(DoubleVector.fromArray(D, x, xo + i));
         }
-        double acc = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        double acc = Lanes.sum(acc0.add(acc1).add(acc2.add(acc3)));
         return acc + SCALAR.reduce(ReduceOp.SUM, x, xo + i, n - i);
     }
 
