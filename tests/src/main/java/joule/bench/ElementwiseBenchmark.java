@@ -19,7 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * An elementwise chain as in an MLP layer's forward pass, {@code silu(x * w + b)} with {@code b}
  * broadcast over rows, on float32 {@code [rows, 1024]}: three ops, each reading and writing the
- * whole tensor. Bandwidth = bytes read and written by the three ops / time.
+ * whole tensor. Bandwidth = bytes read and written by the three ops / time. Single ops with
+ * transcendental lanes ({@code exp}, {@code tanh}, {@code silu}; {@code exp} also in float64) and
+ * one without ({@code add}) for comparison.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,11 +36,13 @@ public class ElementwiseBenchmark {
     Tensor x;
     Tensor w;
     Tensor b;
+    Tensor x64;
 
     @Setup
     public void setup() {
         RandomStream rng = new RandomStream(1);
         x = rng.normal(DType.FLOAT32, rows, 1024);
+        x64 = x.to(DType.FLOAT64);
         w = rng.normal(DType.FLOAT32, rows, 1024);
         b = rng.normal(DType.FLOAT32, 1024);
     }
@@ -51,6 +55,21 @@ public class ElementwiseBenchmark {
     @Benchmark
     public Tensor exp() {
         return x.exp();
+    }
+
+    @Benchmark
+    public Tensor expFloat64() {
+        return x64.exp();
+    }
+
+    @Benchmark
+    public Tensor tanh() {
+        return x.tanh();
+    }
+
+    @Benchmark
+    public Tensor silu() {
+        return x.silu();
     }
 
     @Benchmark

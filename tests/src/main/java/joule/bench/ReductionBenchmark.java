@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Sums of a float32 {@code [4096, 1024]} tensor (16 MiB): over everything, over rows (the
- * contiguous axis) and over columns (the leading axis). Bandwidth = 16 MiB / time.
+ * contiguous axis) and over columns (the leading axis), the largest element of each row, and
+ * logsumexp over rows. Bandwidth = 16 MiB / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +47,11 @@ public class ReductionBenchmark {
     @Benchmark
     public Tensor sumFirstAxis() {
         return x.sum(0);
+    }
+
+    @Benchmark
+    public Tensor maxLastAxis() {
+        return x.max(1);
     }
 
     @Benchmark

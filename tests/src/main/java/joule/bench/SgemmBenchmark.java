@@ -21,6 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Square float32 matrix multiply {@code C = A·B} (row-major n×n) through {@link GemmF32}, on the CPU backend's pool
  * ({@code sgemm}) and on one thread ({@code OneThread.sgemm}, {@code -Djoule.threads=1}). Throughput mode: the
  * primary score is products per second, and the {@code gflop} counter is GFLOP/s (2n³ flops per product).
+ * {@code sgemv} is the matrix-vector product {@code A·b} (b = B's first column, contiguous), which runs as one dot
+ * product per row of A (2n² flops).
  *
  * <pre>
  * mvn -q -B -Pbench -pl tests -am package -DskipTests
@@ -40,6 +42,7 @@ public class SgemmBenchmark {
     private float[] a;
     private float[] b;
     private float[] c;
+    private float[] column;
 
     /** Floating-point operations done, reported per second: GFLOP/s. */
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -63,12 +66,23 @@ public class SgemmBenchmark {
             a[i] = (float) (2 * random.nextDouble() - 1);
             b[i] = (float) (2 * random.nextDouble() - 1);
         }
+        column = new float[n];
+        for (int i = 0; i < n; i++) {
+            column[i] = b[i * n];
+        }
     }
 
     @Benchmark
     public float[] sgemm(Flops flops) {
         GemmF32.multiply(n, n, n, a, 0, n, 1, b, 0, n, 1, c, 0, n);
         flops.gflop += 2e-9 * n * n * n;
+        return c;
+    }
+
+    @Benchmark
+    public float[] sgemv(Flops flops) {
+        GemmF32.multiply(n, 1, n, a, 0, n, 1, column, 0, 1, 1, c, 0, 1);
+        flops.gflop += 2e-9 * n * n;
         return c;
     }
 

@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * at most MR/2 rows, run unpacked; matrix-vector products ({@code n = 1}) run as dot products or column sums.
  *
  * <p>Each element of C is one chain of fused multiply-adds in p order whichever task computes it (except the dot
- * products of a matrix-vector product with contiguous rows, which sum in vector lanes), and the tasks depend only
+ * products of a matrix-vector product with contiguous rows, which sum in vector lanes combined in {@link Lanes}'
+ * order), and the tasks depend only
  * on the sizes, so the result is the same on any number of threads. Packing buffers are kept per
  * thread: B's grows to at most about {@link #PACKED_B_MAX} elements per calling thread.
  */
@@ -317,7 +317,7 @@ public final class GemmF64 {
         });
     }
 
-    /** {@code Σ_p x[xo + p]·y[yo + p*ys]}, in vector lanes when {@code ys = 1}. */
+    /** {@code Σ_p x[xo + p]·y[yo + p*ys]}, in vector lanes (combined by {@link Lanes#sum}) when {@code ys = 1}. */
     private static double dot(int k, double[] x, int xo, double[] y, int yo, int ys) {
         int p = 0;
         double sum = 0;
@@ -328,7 +328,7 @@ public final class GemmF64 {
                 s0 = DoubleVector.fromArray(S, x, xo + p).fma(DoubleVector.fromArray(S, y, yo + p), s0);
                 s1 = DoubleVector.fromArray(S, x, xo + p + L).fma(DoubleVector.fromArray(S, y, yo + p + L), s1);
             }
-            sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            sum = Lanes.sum(s0.add(s1));
         }
         for (; p < k; p++) {
             sum = Math.fma(x[xo + p], y[yo + p * ys], sum);

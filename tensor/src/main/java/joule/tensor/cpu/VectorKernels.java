@@ -12,18 +12,20 @@ import joule.tensor.UnaryOp;
 /**
  * Kernels written with {@code jdk.incubator.vector} at the preferred species width: a full-vector
  * main loop over unit-stride (or broadcast, stride 0) segments and a scalar tail; other strides
- * fall back to {@link ScalarKernels}. Reductions keep several independent accumulators.
+ * fall back to {@link ScalarKernels}. Reductions keep several independent accumulators; sums
+ * combine them and their lanes in a fixed order ({@link Lanes}).
  *
- * <p>Every op has its own loop, with the vector operation written out in it: C2 intrinsifies a
- * vector op only where the operator is a constant at the call site, and a shared helper taking
- * the op (or a switch inside the loop) gets compiled out of line once several ops use it, which
- * boxes every vector and runs the API's slow fallback (seen in JFR profiles as
- * {@code lanewiseTemplate}). The float32 and float64 halves are the same code over the two
- * species.
+ * <p>Every op has its own loop, with the vector operation written out in it (the transcendental
+ * ones in {@link VectorMath} and {@link TranscendentalKernels}): C2 intrinsifies a vector op only
+ * where the operator is a constant at the call site, and a shared helper taking the op (or a
+ * switch inside the loop) gets compiled out of line once several ops use it, which boxes every
+ * vector and runs the API's slow fallback (seen in JFR profiles as {@code lanewiseTemplate}).
+ * The float32 and float64 halves are the same code over the two species.
  *
- * <p>{@code POW}: once C2 compiles it, the Vector API's POW follows C99 (SVML):
- * {@code pow(±1, ±inf) = 1} and {@code pow(1, NaN) = 1}, where {@link Math#pow} (the definition,
- * and the API's own uncompiled fallback) gives NaN; those lanes are set back to NaN.
+ * <p>Results don't depend on the JIT tier that runs a kernel: transcendental lanes (exp, log,
+ * sin, tanh, pow) come from {@link VectorMath} rather than the Vector API's own operators, lane
+ * sums from {@link Lanes}, and otherwise only operations that are exactly rounded in every tier
+ * are used.
  */
 final class VectorKernels implements CpuKernels {
     static final VectorKernels INSTANCE = new VectorKernels();
@@ -75,61 +77,15 @@ final class VectorKernels implements CpuKernels {
                     FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, xo + i).sqrt()).intoArray(y, yo + i);
                 }
             }
-            case EXP -> {
-                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
-            }
-            case EXPM1 -> {
-                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i);
-            }
-            case LOG -> {
-                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
-            }
-            case LOG1P -> {
-                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i);
-            }
-            case SIN -> {
-                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.SIN).intoArray(y, yo + i);
-            }
-            case COS -> {
-                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.COS).intoArray(y, yo + i);
-            }
-            case TANH -> {
-                for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
-            }
-            case SIGMOID -> {
-                for (; i < bound; i += len) {
-                    FloatVector e = FloatVector.fromArray(F, x, xo + i).neg().lanewise(VectorOperators.EXP);
-                    FloatVector.broadcast(F, 1f).div(e.add(1f)).intoArray(y, yo + i);
-                }
-            }
-            case SOFTPLUS -> {
-                for (; i < bound; i += len) {
-                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
-                    v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))
-                            .intoArray(y, yo + i);
-                }
-            }
-            case SILU -> {
-                for (; i < bound; i += len) {
-                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
-                    v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i);
-                }
-            }
-            case SILU_GRAD -> {
-                for (; i < bound; i += len) {
-                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
-                    FloatVector sg = FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-                    sg.mul(v.mul(sg.neg().add(1f)).add(1f)).intoArray(y, yo + i);
-                }
-            }
-            case SILU_GRAD2 -> {
-                for (; i < bound; i += len) {
-                    FloatVector v = FloatVector.fromArray(F, x, xo + i);
-                    FloatVector sg = FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-                    FloatVector c = sg.neg().add(1f);
-                    sg.mul(c).mul(v.mul(c.sub(sg)).add(2f)).intoArray(y, yo + i);
-                }
-            }
+            case EXP -> i = VectorMath.exp(x, xo, y, yo, n);
+            case EXPM1 -> i = VectorMath.expm1(x, xo, y, yo, n);
+            case LOG -> i = VectorMath.log(x, xo, y, yo, n);
+            case LOG1P -> i = VectorMath.log1p(x, xo, y, yo, n);
+            case SIN -> i = TranscendentalKernels.sin(x, xo, y, yo, n);
+            case COS -> i = TranscendentalKernels.cos(x, xo, y, yo, n);
+            case TANH -> i = TranscendentalKernels.tanh(x, xo, y, yo, n);
+            case SIGMOID, SILU, SILU_GRAD, SILU_GRAD2 -> i = TranscendentalKernels.ofExpOfMinusX(op, x, xo, y, yo, n);
+            case SOFTPLUS -> i = TranscendentalKernels.softplus(x, xo, y, yo, n);
             case RELU -> { for (; i < bound; i += len) FloatVector.fromArray(F, x, xo + i).max(0f).intoArray(y, yo + i); }
         }
         SCALAR.unary(op, x, xo + i, 1, y, yo + i, 1, n - i);
@@ -152,15 +108,7 @@ final class VectorKernels implements CpuKernels {
             case DIV -> { for (; i < bound; i += len) loadF(a, ao, as, i).div(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
             case MAXIMUM -> { for (; i < bound; i += len) loadF(a, ao, as, i).max(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
             case MINIMUM -> { for (; i < bound; i += len) loadF(a, ao, as, i).min(loadF(b, bo, bs, i)).intoArray(y, yo + i); }
-            case POW -> {
-                for (; i < bound; i += len) {
-                    FloatVector base = loadF(a, ao, as, i);
-                    FloatVector exponent = loadF(b, bo, bs, i);
-                    VectorMask<Float> c99 = base.abs().compare(VectorOperators.EQ, 1f)
-                            .and(exponent.abs().compare(VectorOperators.EQ, Float.POSITIVE_INFINITY).or(exponent.test(VectorOperators.IS_NAN)));
-                    base.lanewise(VectorOperators.POW, exponent).blend(Float.NaN, c99).intoArray(y, yo + i);
-                }
-            }
+            case POW -> i = TranscendentalKernels.pow(a, ao, as, b, bo, bs, y, yo, n);
             case EQ -> {
                 for (; i < bound; i += len) {
                     FloatVector.zero(F).blend(1f, loadF(a, ao, as, i).compare(VectorOperators.EQ, loadF(b, bo, bs, i)))
@@ -246,7 +194,7 @@ final class VectorKernels implements CpuKernels {
         for (int bound = F.loopBound(n); i < bound; i += len) {
             acc0 = acc0.add(FloatVector.fromArray(F, x, xo + i));
         }
-        double acc = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        double acc = Lanes.sum(acc0.add(acc1).add(acc2.add(acc3)));
         return acc + SCALAR.reduce(ReduceOp.SUM, x, xo + i, n - i);
     }
 
@@ -369,61 +317,15 @@ final class VectorKernels implements CpuKernels {
                     DoubleVector.broadcast(D, 1d).div(DoubleVector.fromArray(D, x, xo + i).sqrt()).intoArray(y, yo + i);
                 }
             }
-            case EXP -> {
-                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
-            }
-            case EXPM1 -> {
-                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i);
-            }
-            case LOG -> {
-                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
-            }
-            case LOG1P -> {
-                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i);
-            }
-            case SIN -> {
-                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.SIN).intoArray(y, yo + i);
-            }
-            case COS -> {
-                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.COS).intoArray(y, yo + i);
-            }
-            case TANH -> {
-                for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
-            }
-            case SIGMOID -> {
-                for (; i < bound; i += len) {
-                    DoubleVector e = DoubleVector.fromArray(D, x, xo + i).neg().lanewise(VectorOperators.EXP);
-                    DoubleVector.broadcast(D, 1d).div(e.add(1d)).intoArray(y, yo + i);
-                }
-            }
-            case SOFTPLUS -> {
-                for (; i < bound; i += len) {
-                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
-                    v.max(0d).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))
-                            .intoArray(y, yo + i);
-                }
-            }
-            case SILU -> {
-                for (; i < bound; i += len) {
-                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
-                    v.div(v.neg().lanewise(VectorOperators.EXP).add(1d)).intoArray(y, yo + i);
-                }
-            }
-            case SILU_GRAD -> {
-                for (; i < bound; i += len) {
-                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
-                    DoubleVector sg = DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
-                    sg.mul(v.mul(sg.neg().add(1d)).add(1d)).intoArray(y, yo + i);
-                }
-            }
-            case SILU_GRAD2 -> {
-                for (; i < bound; i += len) {
-                    DoubleVector v = DoubleVector.fromArray(D, x, xo + i);
-                    DoubleVector sg = DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
-                    DoubleVector c = sg.neg().add(1d);
-                    sg.mul(c).mul(v.mul(c.sub(sg)).add(2d)).intoArray(y, yo + i);
-                }
-            }
+            case EXP -> i = VectorMath.exp(x, xo, y, yo, n);
+            case EXPM1 -> i = VectorMath.expm1(x, xo, y, yo, n);
+            case LOG -> i = VectorMath.log(x, xo, y, yo, n);
+            case LOG1P -> i = VectorMath.log1p(x, xo, y, yo, n);
+            case SIN -> i = VectorMath.sin(x, xo, y, yo, n);
+            case COS -> i = VectorMath.cos(x, xo, y, yo, n);
+            case TANH -> i = TranscendentalKernels.tanh(x, xo, y, yo, n);
+            case SIGMOID, SILU, SILU_GRAD, SILU_GRAD2 -> i = TranscendentalKernels.ofExpOfMinusX(op, x, xo, y, yo, n);
+            case SOFTPLUS -> i = TranscendentalKernels.softplus(x, xo, y, yo, n);
             case RELU -> { for (; i < bound; i += len) DoubleVector.fromArray(D, x, xo + i).max(0d).intoArray(y, yo + i); }
         }
         SCALAR.unary(op, x, xo + i, 1, y, yo + i, 1, n - i);
@@ -446,15 +348,7 @@ final class VectorKernels implements CpuKernels {
             case DIV -> { for (; i < bound; i += len) loadD(a, ao, as, i).div(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
             case MAXIMUM -> { for (; i < bound; i += len) loadD(a, ao, as, i).max(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
             case MINIMUM -> { for (; i < bound; i += len) loadD(a, ao, as, i).min(loadD(b, bo, bs, i)).intoArray(y, yo + i); }
-            case POW -> {
-                for (; i < bound; i += len) {
-                    DoubleVector base = loadD(a, ao, as, i);
-                    DoubleVector exponent = loadD(b, bo, bs, i);
-                    VectorMask<Double> c99 = base.abs().compare(VectorOperators.EQ, 1d)
-                            .and(exponent.abs().compare(VectorOperators.EQ, Double.POSITIVE_INFINITY).or(exponent.test(VectorOperators.IS_NAN)));
-                    base.lanewise(VectorOperators.POW, exponent).blend(Double.NaN, c99).intoArray(y, yo + i);
-                }
-            }
+            case POW -> i = TranscendentalKernels.pow(a, ao, as, b, bo, bs, y, yo, n);
             case EQ -> {
                 for (; i < bound; i += len) {
                     DoubleVector.zero(D).blend(1d, loadD(a, ao, as, i).compare(VectorOperators.EQ, loadD(b, bo, bs, i)))
@@ -540,7 +434,7 @@ final class VectorKernels implements CpuKernels {
         for (int bound = D.loopBound(n); i < bound; i += len) {
             acc0 = acc0.add(DoubleVector.fromArray(D, x, xo + i));
         }
-        double acc = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        double acc = Lanes.sum(acc0.add(acc1).add(acc2.add(acc3)));
         return acc + SCALAR.reduce(ReduceOp.SUM, x, xo + i, n - i);
     }
 

@@ -1,16 +1,10 @@
 package joule.tensor.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,21 +32,7 @@ class DeterminismTest {
     }
 
     private static Map<String, String> fork(int threads) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                "-Djoule.threads=" + threads, "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                DeterminismProbe.class.getName()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "forked JVM timed out");
-        assertEquals(0, p.exitValue(), () -> "forked JVM failed:\n" + output);
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : output.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && !line.startsWith("WARNING")) {
-                out.put(line.substring(0, eq), line.substring(eq + 1).trim());
-            }
-        }
-        return out;
+        return ForkedJvm.digests(ForkedJvm.run(DeterminismProbe.class,
+                List.of("-Djoule.threads=" + threads, "-XX:+UseSerialGC"), List.of(), 120));
     }
 }
