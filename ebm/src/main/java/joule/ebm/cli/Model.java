@@ -61,7 +61,7 @@ final class Model {
         network = mlp != null ? mlp : conditional != null ? conditional : unet != null ? unet : resnet;
         network.to(config.training().device());
         double decay = config.training().emaDecay();
-        ema = decay > 0 ? new ExponentialMovingAverage(network, decay) : null;
+        ema = decay > 0 ? new ExponentialMovingAverage(network, decay, "ema.", true) : null;
     }
 
     private static int[] mlpSizes(RunConfig.ModelSpec m) {

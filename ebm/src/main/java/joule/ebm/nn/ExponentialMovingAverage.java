@@ -11,12 +11,16 @@ import joule.tensor.Tensor;
  * {@link #swap()} exchanges {@code θ̄} and {@code θ} in the module (call it again to exchange them back),
  * and {@link #withAverages} runs something with {@code θ̄} swapped in. The averages start at the
  * parameters' values when this is made (make it after moving the module to its device) and are named
- * {@code <prefix><parameter name>}, so a checkpoint can save them with the model.
+ * {@code <prefix><parameter name>}, so a checkpoint can save them with the model. With warm-up (score_sde's
+ * {@code num_updates}), update {@code n} (counting from 1) uses {@code min(decay, (1 + n)/(10 + n))}, so that a short
+ * run's average is not dominated by the initial weights ({@code 0.999^1000 ≈ 0.37} of them after 1000 plain updates).
  */
 public final class ExponentialMovingAverage {
     private final List<Parameter> parameters;
     private final List<Parameter> averages;
     private final double decay;
+    private final boolean warmup;
+    private long updates;
 
     /** {@link #ExponentialMovingAverage(Module, double, String)} with the prefix {@code "ema."}. */
     public ExponentialMovingAverage(Module module, double decay) {
@@ -25,11 +29,17 @@ public final class ExponentialMovingAverage {
 
     /** The average of {@code module}'s parameters with {@code 0 ≤ decay < 1} (score_sde uses 0.999 or 0.9999). */
     public ExponentialMovingAverage(Module module, double decay, String prefix) {
+        this(module, decay, prefix, false);
+    }
+
+    /** The average of {@code module}'s parameters with {@code 0 ≤ decay < 1}, with the warm-up above when {@code warmup}. */
+    public ExponentialMovingAverage(Module module, double decay, String prefix, boolean warmup) {
         if (!(decay >= 0 && decay < 1)) {
             throw new IllegalArgumentException("ExponentialMovingAverage: decay must be in [0, 1), got " + decay);
         }
         this.parameters = module.parameters();
         this.decay = decay;
+        this.warmup = warmup;
         List<Parameter> copies = new ArrayList<>();
         for (Parameter p : parameters) {
             copies.add(new Parameter(prefix + p.name(), p.value()));
@@ -37,11 +47,13 @@ public final class ExponentialMovingAverage {
         this.averages = List.copyOf(copies);
     }
 
-    /** {@code θ̄ ← θ̄ − (1 − decay)(θ̄ − θ)} for every parameter; call it after each optimizer step. */
+    /** {@code θ̄ ← θ̄ − (1 − decay)(θ̄ − θ)} for every parameter (decay warmed up if asked); call it after each optimizer step. */
     public void update() {
+        updates++;
+        double d = warmup ? Math.min(decay, (1.0 + updates) / (10.0 + updates)) : decay;
         for (int i = 0; i < parameters.size(); i++) {
             Tensor average = averages.get(i).value();
-            averages.get(i).set(average.sub(average.sub(parameters.get(i).value()).mul(1 - decay)));
+            averages.get(i).set(average.sub(average.sub(parameters.get(i).value()).mul(1 - d)));
         }
     }
 

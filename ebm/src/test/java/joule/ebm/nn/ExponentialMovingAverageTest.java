@@ -44,4 +44,18 @@ class ExponentialMovingAverageTest {
         assertEquals("avg/fc.weight", ema.averages().getFirst().name());
         assertThrows(IllegalArgumentException.class, () -> new ExponentialMovingAverage(fc, 1));
     }
+
+    /** With warm-up, update n uses min(decay, (1 + n)/(10 + n)): 2/11 first, so the average moves 9/11 of the way. */
+    @Test
+    void warmupStartsWithSmallDecays() {
+        Parameter p = new Parameter("w", Tensor.of(new double[] {0}));
+        Module m = () -> List.of(p);
+        ExponentialMovingAverage ema = new ExponentialMovingAverage(m, 0.999, "ema.", true);
+        p.set(Tensor.of(new double[] {11}));
+        ema.update();
+        assertEquals(9, ema.averages().getFirst().value().item(), 1e-12);        // 0 − (9/11)(0 − 11)
+        p.set(Tensor.of(new double[] {9}));
+        ema.update();
+        assertEquals(9, ema.averages().getFirst().value().item(), 1e-12);        // already at 9: stays
+    }
 }
