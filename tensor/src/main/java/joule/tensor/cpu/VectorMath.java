@@ -26,14 +26,16 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link StrictMath} lane by lane for |x| > 2^20, where the reduction is no longer exact enough;
  * tanh by a Remez polynomial for small |x| and {@code 1 − 2/(e^(2|x|) + 1)} with the division
  * corrected above; float32 pow as {@code exp(b·log|a|)} in double precision with
- * {@link Math#pow}'s special cases. Float32 exp, expm1, log, log1p and tanh run in float lanes.
+ * {@link Math#pow}'s special cases. Float32 exp, expm1, log, log1p and tanh run in float lanes;
+ * float32 sin, cos and pow in double lanes, on copies widened by {@link TranscendentalKernels}.
  * Measured errors are in {@code VectorMathAccuracyTest}; the targets are 1 ulp in float32 and
  * 2 ulps in float64, with the special values (NaN, ±inf, ±0, subnormals, overflow and underflow
  * thresholds) exact.
  *
  * <p>Each function is a loop over a unit-stride segment that runs its full vectors and returns
  * how many elements it did (the caller finishes the tail with the scalar twins); its body holds
- * Vector API operations only, no call to a method of ours. C2 inlines the Vector API's methods
+ * Vector API operations only, no call to a method of ours (but for the rare lanes of sin and cos
+ * that go to StrictMath). C2 inlines the Vector API's methods
  * whatever their size, but stops inlining ours once the method it compiles has grown past about
  * 18000 IR nodes ({@code NodeCountInliningCutoff}), which a few dozen vector operations reach;
  * a method of ours that takes or returns vectors and is left out of line boxes every vector.
