@@ -22,11 +22,10 @@ import joule.tensor.Tensor;
 
 /**
  * Trains {@link FashionClassifier} on Fashion-MNIST and writes its weights: how the shipped
- * resource {@value FashionClassifier#WEIGHTS_RESOURCE} is made. Seeded throughout, so the same
- * settings give the same bits on the scalar kernels ({@code -Djoule.cpu.kernels=scalar}, slow);
- * on the vector kernels the float32 sums ({@code reduceLanes}) still vary in the last bits with
- * the JIT tier: two runs of the default settings gave weights within 7e-7 of each other and the
- * same test accuracy, 0.8937 (about 5 minutes on 2 cores).
+ * resource {@value FashionClassifier#WEIGHTS_RESOURCE} is made. Seeded throughout, and the kernels give the
+ * same bits in every JIT tier, so the same settings give the same weights (test accuracy 0.8937 for the
+ * defaults, about 5 minutes on 2 cores). The shipped weights were trained before the kernels' lane sums
+ * and transcendentals were made tier-independent; a rerun then gave weights within 7e-7 of them.
  *
  * <p>Recipe: float32; training images dequantised once ({@code (p + u)/256}, seed {@code seed + 1})
  * and centred to {@code [−1, 1]}; weights initialised from seed {@code seed}; each epoch a fresh
