@@ -21,6 +21,7 @@ import joule.ebm.nn.Parameter;
 import joule.ebm.nn.ResNetEnergy;
 import joule.ebm.nn.UNet;
 import joule.ebm.sample.AnnealedLangevin;
+import joule.ebm.sample.SamplerOptions;
 import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.RandomStream;
@@ -142,6 +143,14 @@ final class Model {
         }
     }
 
+    /**
+     * Options of MCMC chains on this model's data: images (in [−1, 1]) are clamped to their range after every
+     * step, as IGEBM and JEM do; points run free.
+     */
+    SamplerOptions chainOptions() {
+        return config.model().kind() == RunConfig.ModelKind.MLP ? SamplerOptions.DEFAULT : SamplerOptions.DEFAULT.withBox(-1, 1);
+    }
+
     /** Whether the model has an energy ({@link #energy()}); a U-Net gives only scores. */
     boolean hasEnergy() {
         return unet == null;
@@ -206,7 +215,7 @@ final class Model {
             return unet == null ? annealed.sample(conditional, init, rng).state()
                     : annealed.sample(scoreNetwork(), init, rng).state();
         }
-        return spec.sampler().sample(energy(), init, spec.steps(), rng).state();
+        return spec.sampler().sample(energy(), init, spec.steps(), rng, chainOptions()).state();
     }
 
     /** Writes {@code values} (this model's {@link #state} or a {@link #snapshot}) to {@code file} atomically, as after {@code step} steps. */

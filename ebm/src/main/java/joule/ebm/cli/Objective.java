@@ -43,12 +43,12 @@ record Objective(Loss loss, List<Parameter> adversary) {
             case NCSN -> plain(new MultiLevelDenoisingScoreMatching(model.scoreNetwork(), config.model().noiseLevels()));
             case CD, PCD -> {
                 RunConfig.SamplerSpec chains = new RunConfig.SamplerSpec(config.sampler().kind(), spec.chainStepSize(),
-                        spec.chainSteps(), config.sampler().leapfrog());
+                        spec.chainSteps(), config.sampler().leapfrog(), config.sampler().noise());
                 ReplayBuffer buffer = spec.kind() == RunConfig.LossKind.CD ? null : new ReplayBuffer(REPLAY_CAPACITY,
                         REPLAY_RESTART, ReplayBuffer.Prior.uniform(data.min().item(), data.max().item(), Model.DTYPE,
                         data.size(1)));
                 yield plain(new ContrastiveDivergence(e, chains.sampler(), spec.chainSteps(), buffer, CD_ALPHA,
-                        SamplerOptions.DEFAULT));
+                        model.chainOptions()));
             }
             case NCE -> plain(new NoiseContrastiveEstimation(e, GaussianNoise.fit(data, 1.5), 1, Model.DTYPE));
             case FCE -> {

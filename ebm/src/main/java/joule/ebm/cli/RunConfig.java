@@ -9,6 +9,7 @@ import joule.ebm.loss.GaussianNoise;
 import joule.ebm.nn.Activation;
 import joule.ebm.nn.ResNetEnergy;
 import joule.ebm.nn.UNet;
+import joule.ebm.sample.DecoupledLangevin;
 import joule.ebm.sample.Hmc;
 import joule.ebm.sample.Mala;
 import joule.ebm.sample.RandomWalkMetropolis;
@@ -34,7 +35,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
 
     /** The samplers of {@code --sampler}, with their default step size and step count. */
     enum SamplerKind {
-        ULA(0.003, 600), MALA(0.003, 600), HMC(0.03, 100), MH(0.1, 1000), ANNEALED(5e-6, 100);
+        ULA(0.003, 600), MALA(0.003, 600), HMC(0.03, 100), MH(0.1, 1000), ANNEALED(5e-6, 100), DECOUPLED(1.0, 60);
 
         final double defaultStepSize;
         final int defaultSteps;
@@ -44,9 +45,15 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             this.defaultSteps = defaultSteps;
         }
 
-        /** Annealed Langevin for NCSN, else ULA. */
-        static SamplerKind defaultFor(LossKind loss) {
-            return loss == LossKind.NCSN ? ANNEALED : ULA;
+        /**
+         * Annealed Langevin for NCSN; for an energy on images trained by CD or PCD, Langevin with decoupled noise
+         * (the IGEBM/JEM recipe: exact Langevin noise drowns images); else ULA.
+         */
+        static SamplerKind defaultFor(LossKind loss, ModelKind model) {
+            if (loss == LossKind.NCSN) {
+                return ANNEALED;
+            }
+            return model == ModelKind.RESNET_ENERGY && (loss == LossKind.CD || loss == LossKind.PCD) ? DECOUPLED : ULA;
         }
     }
 
@@ -276,7 +283,10 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
      * MH {@code τ}, annealed Langevin's base {@code η}), its steps (per level for annealed
      * Langevin) and HMC's leapfrog steps.
      */
-    record SamplerSpec(SamplerKind kind, double stepSize, int steps, int leapfrog) {
+    record SamplerSpec(SamplerKind kind, double stepSize, int steps, int leapfrog, double noise) {
+        /** The noise scale σ of {@link SamplerKind#DECOUPLED} unless {@code --noise} says otherwise (JEM's). */
+        static final double DEFAULT_NOISE = 0.01;
+
         SamplerSpec {
             if (!(stepSize > 0) || !Double.isFinite(stepSize)) {
                 throw new CliException("--step-size must be positive, got " + stepSize);
@@ -287,11 +297,14 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             if (leapfrog < 1) {
                 throw new CliException("--leapfrog must be ≥ 1, got " + leapfrog);
             }
+            if (!(noise >= 0) || !Double.isFinite(noise)) {
+                throw new CliException("--noise must be finite and ≥ 0, got " + noise);
+            }
         }
 
         /** The defaults of {@code kind}. */
         static SamplerSpec defaults(SamplerKind kind) {
-            return new SamplerSpec(kind, kind.defaultStepSize, kind.defaultSteps, DEFAULT_LEAPFROG);
+            return new SamplerSpec(kind, kind.defaultStepSize, kind.defaultSteps, DEFAULT_LEAPFROG, DEFAULT_NOISE);
         }
 
         /** The MCMC sampler (not for {@link SamplerKind#ANNEALED}, which {@link Model} runs itself). */
@@ -301,6 +314,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                 case MALA -> new Mala(stepSize);
                 case HMC -> new Hmc(stepSize, leapfrog);
                 case MH -> new RandomWalkMetropolis(stepSize);
+                case DECOUPLED -> new DecoupledLangevin(stepSize, noise);
                 case ANNEALED -> throw new IllegalStateException("annealed Langevin is run by Model.sample");
             };
         }
@@ -308,7 +322,8 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         /** For messages: {@code ula (step 0.003, 600 steps)}. */
         String describe() {
             return Names.of(kind) + " (step " + stepSize + ", " + steps + (kind == SamplerKind.ANNEALED ? " steps per level"
-                    : " steps") + (kind == SamplerKind.HMC ? ", " + leapfrog + " leapfrog steps" : "") + ")";
+                    : " steps") + (kind == SamplerKind.HMC ? ", " + leapfrog + " leapfrog steps" : "")
+                    + (kind == SamplerKind.DECOUPLED ? ", noise " + noise : "") + ")";
         }
 
         Map<String, Object> json() {
@@ -318,6 +333,9 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             m.put("steps", steps);
             if (kind == SamplerKind.HMC) {
                 m.put("leapfrog", leapfrog);
+            }
+            if (kind == SamplerKind.DECOUPLED) {
+                m.put("noise", noise);
             }
             return m;
         }
@@ -444,7 +462,8 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                         l.has("chain_steps") ? l.integer("chain_steps") : LossSpec.DEFAULT_CHAIN_STEPS,
                         l.has("chain_step_size") ? l.number("chain_step_size") : LossSpec.DEFAULT_CHAIN_STEP_SIZE),
                 new SamplerSpec(samplerKind, s.number("step_size"), s.integer("steps"),
-                        s.has("leapfrog") ? s.integer("leapfrog") : DEFAULT_LEAPFROG),
+                        s.has("leapfrog") ? s.integer("leapfrog") : DEFAULT_LEAPFROG,
+                        s.has("noise") ? s.number("noise") : SamplerSpec.DEFAULT_NOISE),
                 new TrainingSpec(t.integer("steps"), t.integer("batch_size"), t.number("learning_rate"),
                         t.longInteger("seed"), Names.parse(Device.class, "device", t.string("device")),
                         t.integer("eval_every"), t.integer("eval_samples"), t.integer("log_every"),

@@ -105,9 +105,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "cd, pcd: sampler steps per training step (the --sampler, with --chain-step-size).")
     int chainSteps;
 
-    @Option(names = "--chain-step-size", paramLabel = "X", defaultValue = "0.01",
-            description = "cd, pcd: step size of those sampler steps.")
-    double chainStepSize;
+    @Option(names = "--chain-step-size", paramLabel = "X",
+            description = "cd, pcd: step size of those sampler steps (0.01; α = 1 for the decoupled sampler).")
+    Double chainStepSize;
 
     @Mixin
     SamplerArgs sampler;
@@ -151,11 +151,13 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         data.check();
-        RunConfig.LossSpec lossSpec = new RunConfig.LossSpec(loss, sigma, chainSteps, chainStepSize);
         double[] noiseLevels = loss == RunConfig.LossKind.NCSN ? RunConfig.ModelSpec.levels(sigmaMax, sigmaMin, levels)
                 : new double[0];
         RunConfig.SamplerSpec samplerSpec = sampler.resolve(
-                RunConfig.SamplerSpec.defaults(RunConfig.SamplerKind.defaultFor(loss)));
+                RunConfig.SamplerSpec.defaults(RunConfig.SamplerKind.defaultFor(loss, modelKind)));
+        RunConfig.LossSpec lossSpec = new RunConfig.LossSpec(loss, sigma, chainSteps, chainStepSize != null ? chainStepSize
+                : samplerSpec.kind() == RunConfig.SamplerKind.DECOUPLED ? samplerSpec.stepSize()
+                : RunConfig.LossSpec.DEFAULT_CHAIN_STEP_SIZE);
         Device on = device.checked();
         boolean images = modelKind == RunConfig.ModelKind.UNET;
         RunConfig.TrainingSpec training = new RunConfig.TrainingSpec(steps, batchSize, lr, seed, on, evalEvery,
