@@ -141,6 +141,7 @@ public final class Var {
 
     /** Records {@code value} as the result of op {@code name} when grad mode is on and an input needs grad. */
     static Var record(String name, Tensor value, Node.Backward backward, Var... inputs) {
+        value.storage().label(name);
         if (GradMode.enabled()) {
             for (Var in : inputs) {
                 if (in.requiresGrad()) {

@@ -21,6 +21,7 @@ import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
+import joule.tensor.Workspace;
 
 /**
  * The workloads of {@code bench/compare} ({@code bench/torch_workloads.py} and
@@ -68,14 +69,21 @@ final class Workloads {
         return new RandomStream(2, 0, device).normal(DType.FLOAT32, b, d);
     }
 
-    /** One training step of {@code loss} on a fixed batch: zero the gradients, loss, backward, Adam. */
+    /**
+     * One training step of {@code loss} on a fixed batch: zero the gradients, loss, backward, Adam; in a
+     * {@link Workspace} scope, as {@code Trainer} runs it, so steps reuse each other's buffers.
+     */
     private static Workload trainStep(Loss loss, Tensor batch) {
         Adam adam = new Adam(loss.parameters(), 1e-3);
         RandomStream rng = new RandomStream(3);
+        Workspace workspace = new Workspace("bench step");
         return new Workload(() -> {
-            adam.zeroGrad();
-            loss.compute(batch, rng).backward();
-            adam.step();
+            try (Workspace.Scope scope = workspace.open()) {
+                adam.zeroGrad();
+                loss.compute(batch, rng).backward();
+                adam.step();
+                adam.zeroGrad();
+            }
             return adam.parameters().getFirst().value();
         }, 1, "steps/s");
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import joule.tensor.Tensor;
+import joule.tensor.Workspace;
 
 /**
  * An exponential moving average of a module's parameters, as score_sde and most diffusion code keep
@@ -53,7 +54,7 @@ public final class ExponentialMovingAverage {
         double d = warmup ? Math.min(decay, (1.0 + updates) / (10.0 + updates)) : decay;
         for (int i = 0; i < parameters.size(); i++) {
             Tensor average = averages.get(i).value();
-            averages.get(i).set(average.sub(average.sub(parameters.get(i).value()).mul(1 - d)));
+            averages.get(i).set(Workspace.keep(average.sub(average.sub(parameters.get(i).value()).mul(1 - d))));
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import joule.autograd.Var;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
+import joule.tensor.Workspace;
 
 /**
  * Spectral normalisation (Miyato et al. 2018; ebm-reference, "Spectral normalisation") of a
@@ -58,8 +59,9 @@ public final class SpectralNorm implements Layer, Module {
      */
     public void iterate() {
         Tensor m = layer.weight().value().reshape(layer.weight().value().size(0), -1);
-        v.set(normalised(m.mT().matmul(u.value())));
-        u.set(normalised(m.matmul(v.value())));
+        // the power iteration's vectors outlive a training step's workspace scope
+        v.set(Workspace.keep(normalised(m.mT().matmul(u.value()))));
+        u.set(Workspace.keep(normalised(m.matmul(v.value()))));
     }
 
     /** {@code σ̂ = uᵀ W v} as a 0-d Var, differentiable in {@code W}. */

@@ -54,4 +54,9 @@ abstract class AdamBase extends BaseOptimizer {
         Tensor denominator = v.sqrt().div(Math.sqrt(1 - Math.pow(beta2, t))).add(eps);
         p.set(theta.sub(m.div(denominator).mul(stepSize)));
     }
+
+    @Override
+    List<Tensor> state(int index) {
+        return List.of(firstMoments[index], secondMoments[index]);
+    }
 }

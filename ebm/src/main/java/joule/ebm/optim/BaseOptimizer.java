@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import joule.ebm.nn.Parameter;
 import joule.tensor.Tensor;
+import joule.tensor.Workspace;
 
 /** The parameter list, learning rate and argument checks that the optimizers share. */
 abstract class BaseOptimizer implements Optimizer {
@@ -31,6 +32,10 @@ abstract class BaseOptimizer implements Optimizer {
     /** Updates parameter {@code index} from its non-null gradient, which has the parameter's shape and dtype. */
     abstract void update(int index, Parameter p, Tensor grad);
 
+    /**
+     * Updates every parameter that has a gradient. The new values and the optimizer's state outlive a
+     * {@link Workspace} scope the step runs in ({@link Workspace#keep}); its temporaries don't.
+     */
     @Override
     public final void step() {
         for (int i = 0; i < parameters.size(); i++) {
@@ -38,8 +43,15 @@ abstract class BaseOptimizer implements Optimizer {
             Tensor g = p.grad();
             if (g != null) {
                 update(i, p, g);
+                Workspace.keep(p.value());
+                state(i).forEach(Workspace::keep);
             }
         }
+    }
+
+    /** The state kept for parameter {@code index} between steps (none by default). */
+    List<Tensor> state(int index) {
+        return List.of();
     }
 
     @Override

@@ -51,4 +51,9 @@ public final class SGD extends BaseOptimizer {
         }
         p.set(p.value().sub(g.mul(learningRate())));
     }
+
+    @Override
+    List<Tensor> state(int index) {
+        return buffers[index] == null ? List.of() : List.of(buffers[index]);
+    }
 }

@@ -7,6 +7,7 @@ import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
+import joule.tensor.Workspace;
 
 /**
  * The loop every sampler shares (package-private): burn-in, thinning, the box, per-chain
@@ -150,40 +151,59 @@ final class ChainRunner {
         List<Tensor> samples = new ArrayList<>();
         List<StepStats> trace = new ArrayList<>();
         int burnIn = options.burnIn();
+        // each step's tensors reuse the buffers of the step before, unless the caller's step already runs in a
+        // workspace (persistent CD inside a training step); what the next step needs is kept
+        Workspace workspace = new Workspace(who + " step");
         for (int t = 1; t <= steps; t++) {
-            Proposal proposal = transition.propose(state, t, rng);
-            Tensor mask;
-            if (proposal.logAcceptRatio() == null) {
-                state = proposal.state();
-                mask = null;
-            } else {
-                State next = proposal.state();
-                // float64 uniforms: a float32 one is exactly 0 (log U = -inf, accept anything) once in 2^24
-                Tensor logU = rng.uniform(x0.device(), DType.FLOAT64, chains).log();
-                mask = logU.lt(proposal.logAcceptRatio().to(DType.FLOAT64)).to(dtype); // NaN ratios compare false
-                if (options.hasBox()) {
-                    mask = mask.mul(inBox(next.x()));
+            try (Workspace.Scope scope = Workspace.active() == null ? workspace.open() : null) {
+                Proposal proposal = transition.propose(state, t, rng);
+                Tensor mask;
+                if (proposal.logAcceptRatio() == null) {
+                    state = proposal.state();
+                    mask = null;
+                } else {
+                    State next = proposal.state();
+                    // float64 uniforms: a float32 one is exactly 0 (log U = -inf, accept anything) once in 2^24
+                    Tensor logU = rng.uniform(x0.device(), DType.FLOAT64, chains).log();
+                    mask = logU.lt(proposal.logAcceptRatio().to(DType.FLOAT64)).to(dtype); // NaN ratios compare false
+                    if (options.hasBox()) {
+                        mask = mask.mul(inBox(next.x()));
+                    }
+                    Tensor mx = perChain(mask, next.x());
+                    Tensor x = Tensor.where(mx, next.x(), state.x());
+                    Tensor e = Tensor.where(mask, next.energy(), state.energy());
+                    Tensor s = next.score() == null ? null : Tensor.where(mx, next.score(), state.score());
+                    state = new State(x, e, s);
                 }
-                Tensor mx = perChain(mask, next.x());
-                Tensor x = Tensor.where(mx, next.x(), state.x());
-                Tensor e = Tensor.where(mask, next.energy(), state.energy());
-                Tensor s = next.score() == null ? null : Tensor.where(mx, next.score(), state.score());
-                state = new State(x, e, s);
-            }
-            if (t > burnIn) {
-                accepted = accepted.add(mask == null ? accepted.scalarLike(1) : mask);   // unadjusted: every move taken
-            }
-            if (options.trace()) {
-                double rate = mask == null ? 1.0 : mask.mean().item();
-                double meanEnergy = state.energy() == null ? Double.NaN : state.energy().mean().item();
-                trace.add(new StepStats(t, meanEnergy, rate, transition.stepSize(t)));
-            }
-            if (options.collect() && t > burnIn && (t - burnIn) % options.thin() == 0) {
-                samples.add(state.x());
+                if (t > burnIn) {
+                    accepted = accepted.add(mask == null ? accepted.scalarLike(1) : mask);   // unadjusted: every move taken
+                }
+                if (options.trace()) {
+                    double rate = mask == null ? 1.0 : mask.mean().item();
+                    double meanEnergy = state.energy() == null ? Double.NaN : state.energy().mean().item();
+                    trace.add(new StepStats(t, meanEnergy, rate, transition.stepSize(t)));
+                }
+                if (options.collect() && t > burnIn && (t - burnIn) % options.thin() == 0) {
+                    samples.add(state.x());
+                }
+                if (scope != null) {
+                    keep(state);
+                    Workspace.keep(accepted);
+                }
             }
         }
         Tensor acceptance = accepted.to(DType.FLOAT64).div((double) (steps - burnIn));
         return new SampleResult(state.x(), stack(samples, state.x()), acceptance, trace);
+    }
+
+    private static void keep(State s) {
+        Workspace.keep(s.x());
+        if (s.energy() != null) {
+            Workspace.keep(s.energy());
+        }
+        if (s.score() != null) {
+            Workspace.keep(s.score());
+        }
     }
 
     private Tensor stack(List<Tensor> samples, Tensor like) {

@@ -18,6 +18,7 @@ import joule.ebm.optim.Optimizer;
 import joule.tensor.RandomStream;
 import joule.tensor.Shapes;
 import joule.tensor.Tensor;
+import joule.tensor.Workspace;
 
 /**
  * Runs any {@link Loss} on a data set {@code [N, …]} (points {@code [N, D]}, images {@code [N, C, H, W]}): seeded shuffled mini-batches, one optimizer
@@ -26,6 +27,10 @@ import joule.tensor.Tensor;
  * the loss, the gradient norm (before clipping) or the energies become NaN, infinite or larger than
  * {@code blowUp}. Loss and gradient checks run before the update, so the parameters keep the last
  * good state; the energy check runs at evaluations, after that step's update.
+ *
+ * <p>Each step runs in a {@link Workspace} scope: its tensors reuse the buffers of the step before, so a
+ * steady-state step allocates almost no fresh storage on the CPU, whatever the JVM's heap flags; the new
+ * parameter values and the optimizer's state are kept, the gradients are cleared after the update.
  *
  * <p>Training runs on the device of the data (the model's parameters must be there): each step
  * reads two numbers back to the host, the loss and the gradient norm, for those checks.
@@ -182,24 +187,35 @@ public final class Trainer {
         List<StepRecord> records = new ArrayList<>();
         List<Evaluation> evaluations = new ArrayList<>();
         long start = System.nanoTime();
+        Workspace workspace = new Workspace("Trainer step");
         for (int step = 1; step <= options.steps(); step++) {
             Tensor batch = batches.next();
-            optimizer.zeroGrad();
-            Var value = loss.compute(batch, rng);
-            double l = value.item();
-            check(step, "loss", l);
-            value.backward();
-            // clipping returns the norm before clipping, so it is computed once either way
-            double norm = options.maxGradNorm() > 0
-                    ? GradClip.clipByGlobalNorm(optimizer.parameters(), options.maxGradNorm())
-                    : GradClip.globalNorm(optimizer.parameters());
-            check(step, "gradient norm", norm);
-            double lr = optimizer.learningRate();
-            optimizer.step();
-            if (adversary != null) {
-                adversary.zeroGrad();
-                loss.compute(batch, rng).neg().backward();
-                adversary.step();
+            double l;
+            double norm;
+            double lr;
+            // the step's tensors reuse the previous step's buffers; parameters and optimizer state are kept
+            try (Workspace.Scope scope = workspace.open()) {
+                optimizer.zeroGrad();
+                Var value = loss.compute(batch, rng);
+                l = value.item();
+                check(step, "loss", l);
+                value.backward();
+                // clipping returns the norm before clipping, so it is computed once either way
+                norm = options.maxGradNorm() > 0
+                        ? GradClip.clipByGlobalNorm(optimizer.parameters(), options.maxGradNorm())
+                        : GradClip.globalNorm(optimizer.parameters());
+                check(step, "gradient norm", norm);
+                lr = optimizer.learningRate();
+                optimizer.step();
+                if (adversary != null) {
+                    adversary.zeroGrad();
+                    loss.compute(batch, rng).neg().backward();
+                    adversary.step();
+                }
+                optimizer.zeroGrad();
+                if (adversary != null) {
+                    adversary.zeroGrad();
+                }
             }
             StepRecord record = new StepRecord(step, l, lr, norm, (System.nanoTime() - start) / 1e9);
             records.add(record);
