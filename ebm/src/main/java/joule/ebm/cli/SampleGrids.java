@@ -22,11 +22,12 @@ final class SampleGrids {
     private final int every;
     private final RunConfig.SamplerSpec preview;
 
-    SampleGrids(Model model, RunConfig config, OutputFolder folder, int every) {
+    /** The grids of {@code config}'s run, every {@code config.training().sampleEvery()} steps, into {@code folder}. */
+    SampleGrids(Model model, RunConfig config, OutputFolder folder) {
         this.model = model;
         this.config = config;
         this.folder = folder;
-        this.every = every;
+        this.every = config.training().sampleEvery();
         RunConfig.SamplerSpec s = config.sampler();
         this.preview = new RunConfig.SamplerSpec(s.kind(), s.stepSize(), Math.max(1, s.steps() / STEP_FRACTION),
                 s.leapfrog());

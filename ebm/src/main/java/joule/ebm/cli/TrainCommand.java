@@ -51,7 +51,10 @@ final class TrainCommand implements Callable<Integer> {
     static final int IMAGE_CHANNELS = 32;
     /** The weight-averaging decay of image models unless {@code --ema} says otherwise. */
     static final double IMAGE_EMA = 0.999;
-    /** The exit code of a run stopped by Ctrl-C or SIGTERM (after its checkpoint), as shells report SIGINT. */
+    /**
+     * What {@code call} returns for a run stopped by Ctrl-C or SIGTERM (after its checkpoint); the JVM, already
+     * shutting down, exits with the signal's status (130, 143) anyway.
+     */
     static final int STOPPED = 130;
     /** How long Ctrl-C waits for the checkpoint of the step under way. */
     private static final long STOP_WAIT_SECONDS = 120;
@@ -174,8 +177,8 @@ final class TrainCommand implements Callable<Integer> {
     static final int DEFAULT_CHECKPOINT_EVERY = 500;
     /** Steps between sample grids of image runs unless {@code --sample-every} says otherwise. */
     static final int DEFAULT_SAMPLE_EVERY = 500;
-    /** Options that {@code --resume} takes beside itself: the rest come from the run's config. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--checkpoint-every", "--sample-every");
+    /** Options that {@code --resume} takes: the rest come from the run's config. */
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume");
 
     private Tensor evaluated;
 
@@ -192,11 +195,11 @@ final class TrainCommand implements Callable<Integer> {
                 RunConfig.SamplerSpec.defaults(RunConfig.SamplerKind.defaultFor(loss)));
         Device on = device.checked();
         boolean images = modelKind == RunConfig.ModelKind.UNET;
+        String dataset = data.dataset != null ? data.dataset : DEFAULT_DATASET;
         RunConfig.TrainingSpec training = new RunConfig.TrainingSpec(steps, batchSize, lr, seed, on, evalEvery,
-                evalSamples, logEvery, ema != null ? ema : images ? IMAGE_EMA : 0);
-        checkIntervals();
-        DataSets.Loaded loaded = DataSets.train(data.dataset != null ? data.dataset : DEFAULT_DATASET, data.file,
-                trainSize, seed);
+                evalSamples, logEvery, ema != null ? ema : images ? IMAGE_EMA : 0, checkpointEvery,
+                sampleEvery != null ? sampleEvery : dataset.equals(DataSets.FASHION_MNIST) ? DEFAULT_SAMPLE_EVERY : 0);
+        DataSets.Loaded loaded = DataSets.train(dataset, data.file, trainSize, seed);
         RunConfig config = new RunConfig(loaded.spec(), modelSpec(loaded.points().size(1), loaded.spec().dataset(),
                 noiseLevels), lossSpec, samplerSpec, training, RunConfig.StartSpec.fit(loaded.points()));
         RunFiles.startFresh(out, overwrite);
@@ -212,7 +215,6 @@ final class TrainCommand implements Callable<Integer> {
         if (!others.isEmpty()) {
             throw new CliException("--resume continues a run with its own settings: drop " + String.join(", ", others));
         }
-        checkIntervals();
         Path file = resume.resolve(RunFiles.STATE);
         StateDict state = null;
         RunConfig config;
@@ -243,15 +245,6 @@ final class TrainCommand implements Callable<Integer> {
         return train(config, loaded.points(), OutputFolder.prepare(resume), state);
     }
 
-    private void checkIntervals() {
-        if (checkpointEvery < 0) {
-            throw new CliException("--checkpoint-every must be ≥ 0, got " + checkpointEvery);
-        }
-        if (sampleEvery != null && sampleEvery < 0) {
-            throw new CliException("--sample-every must be ≥ 0, got " + sampleEvery);
-        }
-    }
-
     /** Trains {@code config}'s model on {@code points} into {@code folder} (continuing {@code resumed} if not null), then writes pictures. */
     private int train(RunConfig config, Tensor points, OutputFolder folder, StateDict resumed) {
         Device on = config.training().device();
@@ -269,6 +262,9 @@ final class TrainCommand implements Callable<Integer> {
         List<String> written = new ArrayList<>(List.of(RunFiles.MODEL, RunFiles.STATE, RunFiles.CONFIG,
                 RunFiles.METRICS, RunFiles.TIMES));
         written.addAll(pictures(config, model, points, result, folder));
+        if (config.training().sampleEvery() > 0 && config.data().dataset().equals(DataSets.FASHION_MNIST)) {
+            written.add("samples-<step>.png");
+        }
         double seconds = records.getLast().seconds();
         stdout.printf(Locale.ROOT, "trained %s on %s: %d steps%s in %.1f s, final loss %.4g%s%n",
                 Names.of(config.loss().kind()),
@@ -321,7 +317,7 @@ final class TrainCommand implements Callable<Integer> {
                 .withEvalEvery(t.evalEvery()).withSeed(t.seed() + 3))
                 .saving(model.state())
                 .checkpointing(folder.path(RunFiles.MODEL), Map.of("config", config.toJson()))
-                .resumable(folder.path(RunFiles.STATE), checkpointEvery);
+                .resumable(folder.path(RunFiles.STATE), t.checkpointEvery());
         if (model.average() != null) {
             trainer.averaging(model.average());
         }
@@ -347,10 +343,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliException("can't resume from " + folder.path(RunFiles.STATE) + ": " + e.getMessage());
             }
         }
-        int every = sampleEvery != null ? sampleEvery
-                : config.data().dataset().equals(DataSets.FASHION_MNIST) ? DEFAULT_SAMPLE_EVERY : 0;
-        SampleGrids grids = every > 0 && config.data().dataset().equals(DataSets.FASHION_MNIST)
-                ? new SampleGrids(model, config, folder, every) : null;
+        SampleGrids grids = t.sampleEvery() > 0 && config.data().dataset().equals(DataSets.FASHION_MNIST)
+                ? new SampleGrids(model, config, folder) : null;
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.requestStop();

@@ -241,8 +241,8 @@ class JouleCliTest {
 
     @Test
     void resumeTakesItsSettingsFromTheRun() {
-        joule("train", "--resume", run.toString(), "--lr", "1").assertBadInput(
-                "--resume continues a run with its own settings: drop --lr");
+        joule("train", "--resume", run.toString(), "--lr", "1", "--sample-every", "5").assertBadInput(
+                "--resume continues a run with its own settings: drop --lr, --sample-every");
         joule("train", "--resume", run.toString()).assertBadInput("the run in " + run + " already finished its 200 steps");
         joule("train", "--resume", dir.resolve("nothing").toString()).assertBadInput("there is no run there");
         joule("train", "--checkpoint-every", "-1", "--out", dir.resolve("never").toString())
