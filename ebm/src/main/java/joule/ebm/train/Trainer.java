@@ -37,9 +37,9 @@ import joule.tensor.Tensor;
  * checkpoints, after that step's update.
  *
  * <p>Checkpoints ({@link #checkpointing}) hold the model's state ({@link #saving}) and metadata; with
- * {@link #resumable} a second file holds everything else a run needs to continue exactly (the optimizers'
- * state, the random stream's offset, the batch position, the weight average, the replay buffer…, and the step
- * records), so that {@link #resume} then {@link #run} gives the bits an uninterrupted run gives. On divergence
+ * {@link #resumable} a second file holds everything a run needs to continue exactly (the model's state again,
+ * the optimizers' state, the random stream's offset, the batch position, the weight average, the replay buffer…,
+ * and the step records), so that {@link #resume} then {@link #run} gives the bits an uninterrupted run gives. On divergence
  * the model file gets the state after the last step that passed every check (finite values, and data energies
  * within bounds, checked again before saving); {@link #requestStop} (a Ctrl-C handler) ends the run after the
  * current step with a checkpoint.
@@ -370,7 +370,7 @@ public final class Trainer {
                 + (checkpoint == null ? "none was kept." : checkpoint + " was left as it was."));
     }
 
-    /** Whether the model holding {@code s} is sound: every value finite, data energies of {@code batch} within bounds. */
+    /** What is wrong with the model holding {@code s} (a non-finite value, data energies of {@code batch} out of bounds), or null. */
     private String problem(Tensor batch, Snapshot s) {
         for (int i = 0; i < saved.size(); i++) {
             double worst = s.values().get(i).abs().max().item();
