@@ -131,16 +131,9 @@ final class Model {
         return all;
     }
 
-    /** Copies of {@link #state()} holding their current values (values are immutable, so this is cheap). */
-    List<Parameter> snapshot() {
-        return state().stream().map(p -> new Parameter(p.name(), p.value())).toList();
-    }
-
-    /** Updates the moving average of the weights after an optimizer step (nothing without one). */
-    void afterStep() {
-        if (ema != null) {
-            ema.update();
-        }
+    /** The moving average of the weights that sampling uses, or null for none. */
+    ExponentialMovingAverage average() {
+        return ema;
     }
 
     /**
@@ -216,13 +209,5 @@ final class Model {
                     : annealed.sample(scoreNetwork(), init, rng).state();
         }
         return spec.sampler().sample(energy(), init, spec.steps(), rng, chainOptions()).state();
-    }
-
-    /** Writes {@code values} (this model's {@link #state} or a {@link #snapshot}) to {@code file} atomically, as after {@code step} steps. */
-    void save(Path file, List<Parameter> values, int trainedSteps) throws IOException {
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("config", config.toJson());
-        metadata.put("step", Integer.toString(trainedSteps));
-        Checkpoint.save(file, values, metadata);
     }
 }

@@ -24,9 +24,10 @@ import joule.tensor.Tensor;
  * Settings follow the recipes of the loss convergence tests: one Rademacher projection for SSM
  * and SSM-VR; CD-k and persistent CD with the energy-magnitude regulariser α = 0.1 (PCD: a replay
  * buffer of 8000 chains, 5% restarted uniformly over the data's range); NCE against the data's
- * Gaussian widened 1.5×, one noise sample per data point; FCE against a 4-layer RealNVP.
+ * Gaussian widened 1.5×, one noise sample per data point; FCE against a 4-layer RealNVP. PCD's replay
+ * buffer is given too (null for the other losses), as a resumable checkpoint saves it.
  */
-record Objective(Loss loss, List<Parameter> adversary) {
+record Objective(Loss loss, List<Parameter> adversary, ReplayBuffer replayBuffer) {
     static final double CD_ALPHA = 0.1;
     static final int REPLAY_CAPACITY = 8000;
     static final double REPLAY_RESTART = 0.05;
@@ -47,8 +48,8 @@ record Objective(Loss loss, List<Parameter> adversary) {
                 ReplayBuffer buffer = spec.kind() == RunConfig.LossKind.CD ? null : new ReplayBuffer(REPLAY_CAPACITY,
                         REPLAY_RESTART, ReplayBuffer.Prior.uniform(data.min().item(), data.max().item(), Model.DTYPE,
                         data.size(1)));
-                yield plain(new ContrastiveDivergence(e, chains.sampler(), spec.chainSteps(), buffer, CD_ALPHA,
-                        model.chainOptions()));
+                yield new Objective(new ContrastiveDivergence(e, chains.sampler(), spec.chainSteps(), buffer, CD_ALPHA,
+                        model.chainOptions()), List.of(), buffer);
             }
             case NCE -> plain(new NoiseContrastiveEstimation(e, GaussianNoise.fit(data, 1.5), 1, Model.DTYPE));
             case FCE -> {
@@ -56,12 +57,12 @@ record Objective(Loss loss, List<Parameter> adversary) {
                         new RandomStream(config.training().seed() + 5));
                 flow.to(data.device());
                 FlowContrastiveEstimation fce = new FlowContrastiveEstimation(e, flow, 1, Model.DTYPE);
-                yield new Objective(fce, fce.flowParameters());
+                yield new Objective(fce, fce.flowParameters(), null);
             }
         };
     }
 
     private static Objective plain(Loss loss) {
-        return new Objective(loss, List.of());
+        return new Objective(loss, List.of(), null);
     }
 }

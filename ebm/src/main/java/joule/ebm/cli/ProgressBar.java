@@ -13,13 +13,16 @@ final class ProgressBar {
 
     private final PrintWriter out;
     private final int total;
+    private final int done;
     private final boolean terminal;
     private long lastDraw;
     private String note = "";
 
-    ProgressBar(PrintWriter out, int total, boolean terminal) {
+    /** Progress towards step {@code total} of a run that starts after step {@code done} (0, or where it resumed). */
+    ProgressBar(PrintWriter out, int total, int done, boolean terminal) {
         this.out = out;
         this.total = total;
+        this.done = done;
         this.terminal = terminal;
     }
 
@@ -36,7 +39,7 @@ final class ProgressBar {
             return;
         }
         lastDraw = now;
-        double rate = step / Math.max(seconds, 1e-9);
+        double rate = (step - done) / Math.max(seconds, 1e-9);
         String line = String.format(Locale.ROOT, "step %d/%d%s  loss %.4g  %.1f steps/s  %s left%s",
                 step, total, terminal ? " " + bar(step) : "", loss, rate, clock((total - step) / rate), note);
         if (terminal) {

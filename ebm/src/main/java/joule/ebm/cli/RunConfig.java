@@ -347,7 +347,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
      * an exponential moving average of the weights with {@code emaDecay} (0: none), which sampling uses.
      */
     record TrainingSpec(int steps, int batchSize, double learningRate, long seed, Device device, int evalEvery,
-                        int evalSamples, int logEvery, double emaDecay) {
+                        int evalSamples, int logEvery, double emaDecay, int checkpointEvery, int sampleEvery) {
         TrainingSpec {
             if (steps < 1) {
                 throw new CliException("--steps must be ≥ 1, got " + steps);
@@ -370,12 +370,18 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             if (!(emaDecay >= 0 && emaDecay < 1)) {
                 throw new CliException("--ema must be in [0, 1), got " + emaDecay);
             }
+            if (checkpointEvery < 0) {
+                throw new CliException("--checkpoint-every must be ≥ 0, got " + checkpointEvery);
+            }
+            if (sampleEvery < 0) {
+                throw new CliException("--sample-every must be ≥ 0, got " + sampleEvery);
+            }
         }
 
         /** This spec on another device. */
         TrainingSpec on(Device other) {
             return new TrainingSpec(steps, batchSize, learningRate, seed, other, evalEvery, evalSamples, logEvery,
-                    emaDecay);
+                    emaDecay, checkpointEvery, sampleEvery);
         }
 
         Map<String, Object> json() {
@@ -391,6 +397,8 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             if (emaDecay > 0) {
                 m.put("ema_decay", emaDecay);
             }
+            m.put("checkpoint_every", checkpointEvery);
+            m.put("sample_every", sampleEvery);
             return m;
         }
     }
@@ -467,7 +475,9 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                 new TrainingSpec(t.integer("steps"), t.integer("batch_size"), t.number("learning_rate"),
                         t.longInteger("seed"), Names.parse(Device.class, "device", t.string("device")),
                         t.integer("eval_every"), t.integer("eval_samples"), t.integer("log_every"),
-                        t.has("ema_decay") ? t.number("ema_decay") : 0),
+                        t.has("ema_decay") ? t.number("ema_decay") : 0,
+                        t.has("checkpoint_every") ? t.integer("checkpoint_every") : 0,
+                        t.has("sample_every") ? t.integer("sample_every") : 0),
                 new StartSpec(st.numbers("mean"), st.numbers("std")));
     }
 

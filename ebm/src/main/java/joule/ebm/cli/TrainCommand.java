@@ -2,19 +2,25 @@ package joule.ebm.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import joule.ebm.data.FashionMnist;
+import joule.ebm.io.StateDict;
 import joule.ebm.metrics.Box;
 import joule.ebm.metrics.EnergyDistance;
 import joule.ebm.metrics.Mmd;
 import joule.ebm.nn.Activation;
-import joule.ebm.nn.Parameter;
 import joule.ebm.nn.ResNetEnergy;
 import joule.ebm.nn.UNet;
 import joule.ebm.optim.Adam;
@@ -36,14 +42,22 @@ import picocli.CommandLine.Spec;
                 + "(the weights, with the config in its metadata), config.json, metrics.jsonl, loss.png, and "
                 + "energy.png (2-D data: the learned energy with model samples, beside the data) or samples.png "
                 + "(Fashion-MNIST: a grid of model samples).",
-                "Ctrl-C saves the weights of the last completed step. Bad input exits with code 2, a diverged run "
-                        + "with code 1."})
+                "Checkpoints every --checkpoint-every steps and on Ctrl-C let --resume continue a run exactly. "
+                        + "Bad input exits with code 2, a diverged run with code 1 (its checkpoint holds the last "
+                        + "state that passed every check)."})
 final class TrainCommand implements Callable<Integer> {
     static final String DEFAULT_DATASET = "two-moons";
     /** The U-Net's first-level channels unless {@code --channels} says otherwise. */
     static final int IMAGE_CHANNELS = 32;
     /** The weight-averaging decay of image models unless {@code --ema} says otherwise. */
     static final double IMAGE_EMA = 0.999;
+    /**
+     * What {@code call} returns for a run stopped by Ctrl-C or SIGTERM (after its checkpoint); the JVM, already
+     * shutting down, exits with the signal's status (130, 143) anyway.
+     */
+    static final int STOPPED = 130;
+    /** How long Ctrl-C waits for the checkpoint of the step under way. */
+    private static final long STOP_WAIT_SECONDS = 120;
 
     @Spec
     CommandSpec spec;
@@ -141,15 +155,38 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "joule-out", description = "Output folder.")
     Path out;
 
-    /** The weights after a completed step. */
-    private record Snapshot(int step, List<Parameter> values) {
-    }
+    @Option(names = "--overwrite", description = "Replace the earlier run in --out (its files are deleted first); "
+            + "without it a folder holding a run is refused.")
+    boolean overwrite;
 
-    private volatile Snapshot lastGood;
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "" + DEFAULT_CHECKPOINT_EVERY,
+            description = "Steps between checkpoints (model.safetensors and the resumable train-state.safetensors), "
+                    + "0 for only at the end.")
+    int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
+            + "with its settings: the result is the same, bit for bit, as that of a run never interrupted.")
+    Path resume;
+
+    @Option(names = "--sample-every", paramLabel = "N", description = "Images: steps between sample grids "
+            + "samples-<step>.png (weight averages, a fifth of the sampler steps), 0 for none. Default: "
+            + DEFAULT_SAMPLE_EVERY + " for fashion-mnist.")
+    Integer sampleEvery;
+
+    /** Steps between checkpoints unless {@code --checkpoint-every} says otherwise. */
+    static final int DEFAULT_CHECKPOINT_EVERY = 500;
+    /** Steps between sample grids of image runs unless {@code --sample-every} says otherwise. */
+    static final int DEFAULT_SAMPLE_EVERY = 500;
+    /** Options that {@code --resume} takes: the rest come from the run's config. */
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume");
+
     private Tensor evaluated;
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            return resumeRun();
+        }
         data.check();
         double[] noiseLevels = loss == RunConfig.LossKind.NCSN ? RunConfig.ModelSpec.levels(sigmaMax, sigmaMin, levels)
                 : new double[0];
@@ -160,29 +197,82 @@ final class TrainCommand implements Callable<Integer> {
                 : RunConfig.LossSpec.DEFAULT_CHAIN_STEP_SIZE);
         Device on = device.checked();
         boolean images = modelKind == RunConfig.ModelKind.UNET;
+        String dataset = data.dataset != null ? data.dataset : DEFAULT_DATASET;
         RunConfig.TrainingSpec training = new RunConfig.TrainingSpec(steps, batchSize, lr, seed, on, evalEvery,
-                evalSamples, logEvery, ema != null ? ema : images ? IMAGE_EMA : 0);
-        DataSets.Loaded loaded = DataSets.train(data.dataset != null ? data.dataset : DEFAULT_DATASET, data.file,
-                trainSize, seed);
-        Tensor train = loaded.points().to(on);
-        RunConfig config = new RunConfig(loaded.spec(), modelSpec(train.size(1), loaded.spec().dataset(), noiseLevels),
-                lossSpec, samplerSpec, training, RunConfig.StartSpec.fit(loaded.points()));
+                evalSamples, logEvery, ema != null ? ema : images ? IMAGE_EMA : 0, checkpointEvery,
+                sampleEvery != null ? sampleEvery : dataset.equals(DataSets.FASHION_MNIST) ? DEFAULT_SAMPLE_EVERY : 0);
+        DataSets.Loaded loaded = DataSets.train(dataset, data.file, trainSize, seed);
+        RunConfig config = new RunConfig(loaded.spec(), modelSpec(loaded.points().size(1), loaded.spec().dataset(),
+                noiseLevels), lossSpec, samplerSpec, training, RunConfig.StartSpec.fit(loaded.points()));
+        RunFiles.startFresh(out, overwrite);
+        OutputFolder folder = OutputFolder.prepare(out);
+        folder.writeText("config.json", config.toJson());
+        return train(config, loaded.points(), folder, null);
+    }
+
+    /** {@code --resume DIR}: the run's config and state from its train-state.safetensors, then the remaining steps. */
+    private int resumeRun() {
+        List<String> others = spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(o -> o.longestName()).filter(n -> !RESUME_OPTIONS.contains(n)).distinct().toList();
+        if (!others.isEmpty()) {
+            throw new CliException("--resume continues a run with its own settings: drop " + String.join(", ", others));
+        }
+        Path file = resume.resolve(RunFiles.STATE);
+        StateDict state = null;
+        RunConfig config;
+        try {
+            if (Files.isRegularFile(file)) {
+                state = StateDict.load(file);
+                config = RunConfig.fromJson(state.value("metadata.config"));
+            } else {
+                // killed before its first checkpoint: start again from the config it wrote first
+                file = resume.resolve(RunFiles.CONFIG);
+                config = RunConfig.fromJson(Files.readString(file));
+            }
+        } catch (NoSuchFileException e) {
+            throw new CliException("--resume " + resume + ": there is no run there (no " + RunFiles.STATE + " or "
+                    + RunFiles.CONFIG + ")");
+        } catch (IOException | IllegalArgumentException | CliException e) {
+            throw new CliException("can't resume from " + file + ": " + e.getMessage());
+        }
+        int done = state == null ? 0 : Math.toIntExact(state.integer("trainer.step"));
+        if (done >= config.training().steps()) {
+            throw new CliException("the run in " + resume + " already finished its " + done + " steps");
+        }
+        RunConfig.DataSpec d = config.data();
+        DataSets.Loaded loaded = DataSets.train(d.dataset(), d.file() == null ? null : Path.of(d.file()), d.trainSize(),
+                config.training().seed());
+        out = resume;
+        RunFiles.removeOrphans(resume);
+        return train(config, loaded.points(), OutputFolder.prepare(resume), state);
+    }
+
+    /** Trains {@code config}'s model on {@code points} into {@code folder} (continuing {@code resumed} if not null), then writes pictures. */
+    private int train(RunConfig config, Tensor points, OutputFolder folder, StateDict resumed) {
+        Device on = config.training().device();
+        Tensor train = points.to(on);
         Model model = Model.create(config);
         Objective objective = Objective.of(config, model, train);
         Tensor heldOut = DataSets.isToy(config.data().dataset())
-                ? DataSets.reference(config.data().dataset(), null, seed).to(on) : null;
-
-        OutputFolder folder = OutputFolder.prepare(out);
-        folder.writeText("config.json", config.toJson());
-        Trainer.Result result = runTrainer(config, model, objective, train, heldOut, folder);
-        List<String> written = new ArrayList<>(List.of("model.safetensors", "config.json", "metrics.jsonl"));
-        written.addAll(pictures(config, model, loaded.points(), result, folder));
-
+                ? DataSets.reference(config.data().dataset(), null, config.training().seed()).to(on) : null;
+        Trainer.Result result = runTrainer(config, model, objective, train, heldOut, folder, resumed);
+        if (result.stopped()) {
+            return STOPPED;
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         List<Trainer.StepRecord> records = result.steps();
-        stdout.printf(Locale.ROOT, "trained %s on %s: %d steps in %.1f s, final loss %.4g%s%n", Names.of(loss),
+        List<String> written = new ArrayList<>(List.of(RunFiles.MODEL, RunFiles.STATE, RunFiles.CONFIG,
+                RunFiles.METRICS, RunFiles.TIMES));
+        written.addAll(pictures(config, model, points, result, folder));
+        if (config.training().sampleEvery() > 0 && config.data().dataset().equals(DataSets.FASHION_MNIST)) {
+            written.add("samples-<step>.png");
+        }
+        double seconds = records.getLast().seconds();
+        stdout.printf(Locale.ROOT, "trained %s on %s: %d steps%s in %.1f s, final loss %.4g%s%n",
+                Names.of(config.loss().kind()),
                 config.data().dataset().equals(DataSets.CSV) ? config.data().file() : config.data().dataset(),
-                records.size(), records.getLast().seconds(), records.getLast().loss(),
+                records.size(), resumed == null ? "" : " (resumed after step " + resumed.integer("trainer.step") + ")",
+                seconds, records.getLast().loss(),
                 result.evaluations().isEmpty() ? "" : ", " + describe(result.evaluations().getLast().metrics()));
         stdout.println("wrote " + String.join(", ", written) + " to " + out);
         stdout.flush();
@@ -213,85 +303,103 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the trainer with progress, metrics lines, the checkpoint and the save on Ctrl-C. */
+    /**
+     * Runs the trainer with progress, metrics lines, sample grids, checkpoints (the trainer writes them: every
+     * {@code --checkpoint-every} steps, at the end, on divergence the last good state) and a checkpoint on Ctrl-C:
+     * a shutdown hook asks the trainer to stop after its current step and waits for that checkpoint.
+     */
     private Trainer.Result runTrainer(RunConfig config, Model model, Objective objective, Tensor train, Tensor heldOut,
-                                      OutputFolder folder) {
+                                      OutputFolder folder, StateDict resumed) {
         PrintWriter err = spec.commandLine().getErr();
-        Path checkpoint = folder.path("model.safetensors");
-        ProgressBar progress = new ProgressBar(err, steps, ProgressBar.stderrIsTerminal());
-        lastGood = new Snapshot(0, model.snapshot());
-        Trainer trainer = new Trainer(objective.loss(), new Adam(objective.loss().parameters(), lr), train,
-                Trainer.Options.defaults().withSteps(steps).withBatchSize(batchSize).withEvalEvery(evalEvery)
-                        .withSeed(seed + 3));
+        RunConfig.TrainingSpec t = config.training();
+        int done = resumed == null ? 0 : Math.toIntExact(resumed.integer("trainer.step"));
+        ProgressBar progress = new ProgressBar(err, t.steps(), done, ProgressBar.stderrIsTerminal());
+        Trainer trainer = new Trainer(objective.loss(), new Adam(objective.loss().parameters(), t.learningRate()),
+                train, Trainer.Options.defaults().withSteps(t.steps()).withBatchSize(t.batchSize())
+                .withEvalEvery(t.evalEvery()).withSeed(t.seed() + 3))
+                .saving(model.state())
+                .checkpointing(folder.path(RunFiles.MODEL), Map.of("config", config.toJson()))
+                .resumable(folder.path(RunFiles.STATE), t.checkpointEvery());
+        if (model.average() != null) {
+            trainer.averaging(model.average());
+        }
+        if (objective.replayBuffer() != null) {
+            trainer.withState("replay", objective.replayBuffer());
+        }
         if (model.hasEnergy()) {
             trainer.monitoring(model.energy());
         }
         if (!objective.adversary().isEmpty()) {
-            trainer.withAdversary(new Adam(objective.adversary(), lr));
+            trainer.withAdversary(new Adam(objective.adversary(), t.learningRate()));
         }
         if (heldOut != null) {
             trainer.evaluating(step -> {
-                evaluated = model.sample(config.sampler(), evalSamples, new RandomStream(seed + 4));
+                evaluated = model.sample(config.sampler(), t.evalSamples(), new RandomStream(t.seed() + 4));
                 return metrics(evaluated, heldOut);
             });
         }
-        Thread hook = new Thread(() -> saveOnInterrupt(model, checkpoint, progress, err), "joule-save-on-interrupt");
-        try (MetricsLog log = MetricsLog.create(folder.path("metrics.jsonl"))) {
-            double[] seconds = {0};
+        if (resumed != null) {
+            try {
+                trainer.resume(resumed);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("can't resume from " + folder.path(RunFiles.STATE) + ": " + e.getMessage());
+            }
+        }
+        SampleGrids grids = t.sampleEvery() > 0 && config.data().dataset().equals(DataSets.FASHION_MNIST)
+                ? new SampleGrids(model, config, folder) : null;
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            trainer.requestStop();
+            try {
+                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "joule-stop-on-interrupt");
+        try (MetricsLog log = resumed == null ? MetricsLog.create(folder.path(RunFiles.METRICS), folder.path(RunFiles.TIMES))
+                : MetricsLog.resume(folder.path(RunFiles.METRICS), folder.path(RunFiles.TIMES), done)) {
             trainer.listening(new Trainer.Listener() {
                 @Override
                 public void onStep(Trainer.StepRecord r) {
-                    model.afterStep();
-                    lastGood = new Snapshot(r.step(), model.snapshot());
-                    seconds[0] = r.seconds();
-                    if (r.step() % logEvery == 0 || r.step() == steps) {
+                    if (r.step() % t.logEvery() == 0 || r.step() == t.steps()) {
                         log.step(r);
+                    }
+                    if (grids != null) {
+                        grids.afterStep(r.step());
                     }
                     progress.step(r.step(), r.loss(), r.seconds());
                 }
 
                 @Override
                 public void onEvaluation(Trainer.Evaluation e) {
-                    log.evaluation(e, seconds[0]);
+                    log.evaluation(e);
                     progress.note(String.format(Locale.ROOT, "MMD² %.3g", e.metrics().get("mmd2")));
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            Trainer.Result result = trainer.run();
-            save(model, checkpoint, lastGood);
+            Trainer.Result result;
+            try {
+                result = trainer.run();
+            } catch (UncheckedIOException e) {
+                throw new CliException(e.getMessage());
+            }
+            if (result.stopped()) {
+                progress.interrupt();
+                err.println("interrupted: saved the checkpoint after step " + result.steps().getLast().step() + " to "
+                        + out + " (joule train --resume " + out + " continues the run)");
+                err.flush();
+            }
             return result;
         } catch (TrainingDivergedException e) {
             progress.interrupt();
-            save(model, checkpoint, lastGood);
-            err.println("saved the weights after step " + lastGood.step() + " to " + checkpoint);
             throw e;
         } finally {
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C came: the hook is saving the last good state
+                // Ctrl-C came: the hook waits for the checkpoint of the step under way
             }
-        }
-    }
-
-    /** The shutdown hook's work: saves the weights of the last completed step. */
-    private void saveOnInterrupt(Model model, Path checkpoint, ProgressBar progress, PrintWriter err) {
-        Snapshot s = lastGood;
-        progress.interrupt();
-        try {
-            model.save(checkpoint, s.values(), s.step());
-            err.println("interrupted: saved the weights after step " + s.step() + " to " + checkpoint);
-        } catch (IOException e) {
-            err.println("interrupted: can't save " + checkpoint + ": " + CliException.reason(e));
-        }
-        err.flush();
-    }
-
-    private static void save(Model model, Path checkpoint, Snapshot s) {
-        try {
-            model.save(checkpoint, s.values(), s.step());
-        } catch (IOException e) {
-            throw new CliException("can't write " + checkpoint + ": " + CliException.reason(e));
         }
     }
 
@@ -301,7 +409,10 @@ final class TrainCommand implements Callable<Integer> {
      */
     private List<String> pictures(RunConfig config, Model model, Tensor data, Trainer.Result result,
                                   OutputFolder folder) {
-        folder.writePng("loss.png", Plots.lossCurve(result.steps(), Names.of(loss) + " on " + config.data().dataset()));
+        String loss = Names.of(config.loss().kind());
+        long seed = config.training().seed();
+        int evalSamples = config.training().evalSamples();
+        folder.writePng("loss.png", Plots.lossCurve(result.steps(), loss + " on " + config.data().dataset()));
         if (config.model().dim() == 2) {
             Tensor samples = evaluated != null ? evaluated
                     : model.sample(config.sampler(), evalSamples, new RandomStream(seed + 4));

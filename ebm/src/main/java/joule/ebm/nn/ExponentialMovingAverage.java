@@ -1,8 +1,14 @@
 package joule.ebm.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import joule.ebm.io.StateDict;
+import joule.ebm.io.Stateful;
+import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 import joule.tensor.Workspace;
 
@@ -16,7 +22,7 @@ import joule.tensor.Workspace;
  * {@code num_updates}), update {@code n} (counting from 1) uses {@code min(decay, (1 + n)/(10 + n))}, so that a short
  * run's average is not dominated by the initial weights ({@code 0.999^1000 ≈ 0.37} of them after 1000 plain updates).
  */
-public final class ExponentialMovingAverage {
+public final class ExponentialMovingAverage implements Stateful {
     private final List<Parameter> parameters;
     private final List<Parameter> averages;
     private final double decay;
@@ -80,6 +86,35 @@ public final class ExponentialMovingAverage {
     /** The averages {@code θ̄}, named {@code <prefix><parameter name>}, in the module's parameter order. */
     public List<Parameter> averages() {
         return averages;
+    }
+
+    /** The averages under their names and the number of updates so far ({@code "updates"}), which the warm-up reads. */
+    @Override
+    public StateDict stateDict() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Parameter a : averages) {
+            tensors.put(a.name(), a.value());
+        }
+        return new StateDict(tensors, Map.of("updates", Long.toString(updates)));
+    }
+
+    @Override
+    public void loadStateDict(StateDict state) {
+        List<Tensor> values = new ArrayList<>();
+        for (Parameter a : averages) {
+            Tensor t = state.tensor(a.name());
+            if (!Arrays.equals(t.shape(), a.value().shape()) || t.dtype() != a.value().dtype()) {
+                throw new IllegalArgumentException("ExponentialMovingAverage: state " + a.name() + " is "
+                        + Shapes.format(t.shape()) + " " + t.dtype() + ", the average " + Shapes.format(a.value().shape())
+                        + " " + a.value().dtype());
+            }
+            values.add(t.to(a.value().device()));
+        }
+        long n = state.integer("updates");
+        for (int i = 0; i < averages.size(); i++) {
+            averages.get(i).set(values.get(i));
+        }
+        updates = n;
     }
 
     /** The decay. */

@@ -1,6 +1,9 @@
 package joule.ebm.optim;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import joule.ebm.io.StateDict;
 import joule.ebm.nn.Parameter;
 import joule.tensor.Tensor;
 
@@ -26,6 +29,32 @@ abstract class AdamBase extends BaseOptimizer {
         this.firstMoments = new Tensor[parameters.size()];
         this.secondMoments = new Tensor[parameters.size()];
         this.steps = new int[parameters.size()];
+    }
+
+    /** {@code lr}, {@code exp_avg.<name>}, {@code exp_avg_sq.<name>} and {@code step.<name>} (PyTorch's slot names). */
+    @Override
+    public final StateDict stateDict() {
+        Map<String, Tensor[]> slots = new LinkedHashMap<>();
+        slots.put("exp_avg", firstMoments);
+        slots.put("exp_avg_sq", secondMoments);
+        Map<String, String> counts = new LinkedHashMap<>();
+        for (int i = 0; i < steps.length; i++) {
+            counts.put("step." + parameters().get(i).name(), Integer.toString(steps[i]));
+        }
+        return stateDict(slots, counts);
+    }
+
+    @Override
+    public final void loadStateDict(StateDict state) {
+        loadSlot(state, "exp_avg", firstMoments);
+        loadSlot(state, "exp_avg_sq", secondMoments);
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = Math.toIntExact(state.integer("step." + parameters().get(i).name()));
+            if ((steps[i] > 0) != (firstMoments[i] != null && secondMoments[i] != null)) {
+                throw new IllegalArgumentException(name + ": state of " + parameters().get(i).name()
+                        + " has moments that don't fit its step count " + steps[i]);
+            }
+        }
     }
 
     @Override

@@ -1,10 +1,15 @@
 package joule.ebm.optim;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import joule.ebm.io.StateDict;
 import joule.ebm.nn.Parameter;
+import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 import joule.tensor.Workspace;
 
@@ -67,6 +72,37 @@ abstract class BaseOptimizer implements Optimizer {
     @Override
     public final List<Parameter> parameters() {
         return parameters;
+    }
+
+    /** The learning rate as {@code "lr"} and each slot's tensors as {@code "<slot>.<parameter name>"} (absent while null). */
+    final StateDict stateDict(Map<String, Tensor[]> slots, Map<String, String> values) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        slots.forEach((slot, held) -> {
+            for (int i = 0; i < parameters.size(); i++) {
+                if (held[i] != null) {
+                    tensors.put(slot + "." + parameters.get(i).name(), held[i]);
+                }
+            }
+        });
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("lr", Double.toString(lr));
+        all.putAll(values);
+        return new StateDict(tensors, all);
+    }
+
+    /** Restores the learning rate and fills {@code into} with the slot's tensors from {@code state}, each on its parameter's device. */
+    final void loadSlot(StateDict state, String slot, Tensor[] into) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            Tensor t = state.tensors().get(slot + "." + p.name());
+            if (t != null && (!Arrays.equals(t.shape(), p.value().shape()) || t.dtype() != p.value().dtype())) {
+                throw new IllegalArgumentException(name + ": state " + slot + "." + p.name() + " is "
+                        + Shapes.format(t.shape()) + " " + t.dtype() + ", the parameter "
+                        + Shapes.format(p.value().shape()) + " " + p.value().dtype());
+            }
+            into[i] = t == null ? null : t.to(p.value().device());
+        }
+        setLearningRate(state.number("lr"));
     }
 
     /** {@code value}, checked to be {@code ≥ 0} (and not NaN). */

@@ -1,6 +1,8 @@
 package joule.ebm.optim;
 
 import java.util.List;
+import java.util.Map;
+import joule.ebm.io.StateDict;
 import joule.ebm.nn.Parameter;
 import joule.tensor.Tensor;
 
@@ -39,6 +41,17 @@ public final class SGD extends BaseOptimizer {
         }
         this.nesterov = nesterov;
         this.buffers = new Tensor[parameters.size()];
+    }
+
+    /** {@code lr} and {@code momentum_buffer.<name>} (PyTorch's slot name). */
+    @Override
+    public StateDict stateDict() {
+        return stateDict(Map.of("momentum_buffer", buffers), Map.of());
+    }
+
+    @Override
+    public void loadStateDict(StateDict state) {
+        loadSlot(state, "momentum_buffer", buffers);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package joule.ebm.optim;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import joule.ebm.io.StateDict;
 import joule.ebm.nn.Parameter;
 
 /**
@@ -40,6 +43,25 @@ public final class ScheduledOptimizer implements Optimizer {
     @Override
     public void setLearningRate(double lr) {
         throw new UnsupportedOperationException("ScheduledOptimizer: the learning rate comes from its schedule");
+    }
+
+    /** The wrapped optimizer's state (without its learning rate, which the schedule sets) and {@code schedule_step}. */
+    @Override
+    public StateDict stateDict() {
+        StateDict inner = optimizer.stateDict();
+        Map<String, String> values = new LinkedHashMap<>(inner.values());
+        values.remove("lr");
+        values.put("schedule_step", Integer.toString(steps));
+        return new StateDict(inner.tensors(), values);
+    }
+
+    @Override
+    public void loadStateDict(StateDict state) {
+        Map<String, String> values = new LinkedHashMap<>(state.values());
+        steps = Math.toIntExact(state.integer("schedule_step"));
+        values.remove("schedule_step");
+        values.put("lr", Double.toString(schedule.rate(steps)));
+        optimizer.loadStateDict(new StateDict(state.tensors(), values));
     }
 
     @Override

@@ -1,6 +1,10 @@
 package joule.ebm.sample;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import joule.ebm.io.StateDict;
+import joule.ebm.io.Stateful;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Shapes;
@@ -21,9 +25,10 @@ import joule.tensor.Tensor;
  * }</pre>
  *
  * <p>Samples are held on the host; all randomness comes from the stream passed to {@code draw}.
- * Not thread-safe.
+ * Not thread-safe. Its {@link #stateDict()} holds the stored samples in storage order ({@code "rows"},
+ * {@code [size, …]} in their dtype) and the ring position ({@code "size"}, {@code "next"}).
  */
-public final class ReplayBuffer {
+public final class ReplayBuffer implements Stateful {
     private static final String WHO = "ReplayBuffer";
 
     /** A distribution to (re-)initialise chains from: {@code n} samples {@code [n, …]}. */
@@ -166,6 +171,49 @@ public final class ReplayBuffer {
             next = (next + 1) % capacity;
             size = Math.min(size + 1, capacity);
         }
+    }
+
+    @Override
+    public StateDict stateDict() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("size", Integer.toString(size));
+        values.put("next", Integer.toString(next));
+        if (size == 0) {
+            return new StateDict(Map.of(), values);
+        }
+        int width = Shapes.numel(sampleShape);
+        double[] flat = new double[size * width];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(rows[i], 0, flat, i * width, width);
+        }
+        return new StateDict(Map.of("rows", Tensor.of(dtype, flat, prepend(size, sampleShape))), values);
+    }
+
+    @Override
+    public void loadStateDict(StateDict state) {
+        int n = Math.toIntExact(state.integer("size"));
+        int at = Math.toIntExact(state.integer("next"));
+        if (n < 0 || n > capacity || at < 0 || at >= capacity || n < capacity && at != n) {
+            throw new IllegalArgumentException(WHO + ": state with size " + n + " and next " + at
+                    + " does not fit a buffer of capacity " + capacity);
+        }
+        double[][] restored = new double[n][];
+        if (n > 0) {
+            Tensor t = state.tensor("rows");
+            if (t.rank() < 1 || t.size(0) != n) {
+                throw new IllegalArgumentException(WHO + ": state rows " + Shapes.format(t.shape()) + " for size " + n);
+            }
+            sampleShape = null;
+            adopt("state", t);
+            int width = Shapes.numel(sampleShape);
+            double[] flat = t.contiguous().toDoubleArray();
+            for (int i = 0; i < n; i++) {
+                restored[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+            }
+        }
+        rows = restored;
+        size = n;
+        next = at;
     }
 
     /** Fixes the sample shape and dtype on first use; later tensors must match. */

@@ -11,7 +11,7 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.step = step;
     }
 
-    /** The step at which training stopped; the parameters hold the state after the step before it. */
+    /** The step at which training stopped; the parameters hold the last state that passed every check (the message says which). */
     public int step() {
         return step;
     }

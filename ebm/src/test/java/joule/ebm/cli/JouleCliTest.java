@@ -19,7 +19,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import joule.ebm.data.CsvPoints;
 import joule.ebm.data.FashionMnist;
+import joule.ebm.io.Checkpoint;
 import joule.ebm.io.Json;
+import joule.ebm.io.SafeTensors;
 import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.Tensor;
@@ -71,7 +73,8 @@ class JouleCliTest {
 
     @Test
     void trainWritesCheckpointConfigMetricsAndPictures() throws IOException {
-        for (String f : List.of("model.safetensors", "config.json", "metrics.jsonl", "loss.png", "energy.png")) {
+        for (String f : List.of("model.safetensors", "train-state.safetensors", "config.json", "metrics.jsonl",
+                "times.jsonl", "loss.png", "energy.png")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), f);
         }
         assertImage(run.resolve("energy.png"), 2 * Plots.PANEL, Plots.PANEL);
@@ -84,7 +87,12 @@ class JouleCliTest {
         List<Map<String, Object>> evals = lines.stream().filter(l -> l.get("type").equals("eval")).toList();
         assertEquals(List.of(100L, 200L), evals.stream().map(l -> l.get("step")).toList());
         assertTrue(evals.getLast().get("mmd2") instanceof Double m && m < 0.05, evals::toString);
-        assertTrue(lines.getFirst().keySet().containsAll(List.of("step", "loss", "lr", "grad_norm", "seconds")));
+        assertEquals(List.of("type", "step", "loss", "lr", "grad_norm"), List.copyOf(lines.getFirst().keySet()),
+                "no clock in metrics.jsonl: the same command gives the same bytes");
+        List<Map<String, Object>> times = Files.readAllLines(run.resolve("times.jsonl")).stream()
+                .map(Json::parseObject).toList();
+        assertEquals(20, times.size());
+        assertTrue(times.getLast().get("seconds") instanceof Double t && t > 0, times::toString);
     }
 
     @Test
@@ -126,7 +134,7 @@ class JouleCliTest {
         Path original = run.resolve("model.safetensors");
         Model model = Model.load(original, Device.CPU);
         Path copy = dir.resolve("copy.safetensors");
-        model.save(copy, model.state(), model.step());
+        Checkpoint.save(copy, model.state(), SafeTensors.read(original).metadata());
         assertEquals(200, model.step());
         assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(copy));
     }
@@ -202,7 +210,43 @@ class JouleCliTest {
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.err().contains("training stopped at step"), r.err());
         Model saved = Model.load(out.resolve("model.safetensors"), Device.CPU);
-        assertTrue(r.err().contains("saved the weights after step " + saved.step()), r.err());
+        assertTrue(r.err().contains("Saved the parameters after step " + saved.step() + " (the last that passed every "
+                + "check)"), r.err());
+        double worst = saved.energy().energy(DataSets.train("two-moons", null, 500, 0).points()).abs().max().item();
+        assertTrue(worst < 1e6, "the saved state's data energies reach " + worst);
+    }
+
+    @Test
+    void anEarlierRunIsRefusedWithoutOverwriteAndDeletedWithIt() throws IOException {
+        Path out = dir.resolve("again");
+        String[] train = {"train", "--steps", "5", "--hidden", "8", "--eval-samples", "20", "--sampler-steps", "5",
+                "--out", out.toString()};
+        assertEquals(0, joule(train).code());
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        Files.writeString(out.resolve("samples-0300.png"), "a grid of an older run");
+        Files.writeString(out.resolve(".model.safetensors.1f2e3d4c5b6a7988.tmp"), "a write killed half way");
+        byte[] before = Files.readAllBytes(out.resolve("model.safetensors"));
+        joule(train).assertBadInput(out + " holds an earlier run (config.json, energy.png, loss.png, metrics.jsonl, "
+                + "model.safetensors, samples-0300.png, times.jsonl, train-state.safetensors): --overwrite replaces it, "
+                + "--resume " + out + " continues it");
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("model.safetensors")), "a refused run touches nothing");
+
+        String[] overwrite = Stream.concat(Arrays.stream(train), Stream.of("--overwrite")).toArray(String[]::new);
+        assertEquals(0, joule(overwrite).code());
+        assertTrue(Files.exists(out.resolve("notes.txt")), "files that are not the run's stay");
+        assertFalse(Files.exists(out.resolve("samples-0300.png")));
+        assertFalse(Files.exists(out.resolve(".model.safetensors.1f2e3d4c5b6a7988.tmp")));
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("model.safetensors")));
+    }
+
+    @Test
+    void resumeTakesItsSettingsFromTheRun() {
+        joule("train", "--resume", run.toString(), "--lr", "1", "--sample-every", "5").assertBadInput(
+                "--resume continues a run with its own settings: drop --lr, --sample-every");
+        joule("train", "--resume", run.toString()).assertBadInput("the run in " + run + " already finished its 200 steps");
+        joule("train", "--resume", dir.resolve("nothing").toString()).assertBadInput("there is no run there");
+        joule("train", "--checkpoint-every", "-1", "--out", dir.resolve("never").toString())
+                .assertBadInput("--checkpoint-every must be ≥ 0, got -1");
     }
 
     @ParameterizedTest
@@ -221,9 +265,11 @@ class JouleCliTest {
         assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist is not installed");
         Path out = dir.resolve("fashion");
         Result r = joule("train", "--dataset", "fashion-mnist", "--train-size", "256", "--steps", "3", "--hidden", "16",
-                "--batch-size", "64", "--sampler-steps", "5", "--out", out.toString());
+                "--batch-size", "64", "--sampler-steps", "5", "--sample-every", "2", "--out", out.toString());
         assertEquals(0, r.code(), r::toString);
         assertImage(out.resolve("samples.png"), 8 * (28 * 3 + 2) + 2, 8 * (28 * 3 + 2) + 2);
+        assertImage(out.resolve("samples-2.png"), 8 * (28 * 3 + 2) + 2, 8 * (28 * 3 + 2) + 2);
+        assertFalse(Files.exists(out.resolve("samples-1.png")) || Files.exists(out.resolve("samples-3.png")));
     }
 
     /** Image models: a U-Net by NCSN and a ResNet energy by PCD train, record their architecture, load and sample. */

@@ -5,17 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.io.Checkpoint;
+import joule.ebm.io.SafeTensors;
+import joule.ebm.io.StateDict;
+import joule.ebm.loss.ContrastiveDivergence;
 import joule.ebm.loss.ExactScoreMatching;
 import joule.ebm.loss.Loss;
+import joule.ebm.nn.Activation;
+import joule.ebm.nn.ExponentialMovingAverage;
+import joule.ebm.nn.MLP;
 import joule.ebm.nn.Parameter;
 import joule.ebm.optim.Adam;
 import joule.ebm.optim.SGD;
+import joule.ebm.sample.ReplayBuffer;
+import joule.ebm.sample.SamplerOptions;
+import joule.ebm.sample.UnadjustedLangevin;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
@@ -95,6 +106,74 @@ class TrainerTest {
             assertArrayEquals(energy.parameters().get(i).value().toDoubleArray(),
                     restored.parameters().get(i).value().toDoubleArray());
         }
+    }
+
+    /** A PCD run of an MLP energy with a replay buffer, a weight average and Adam: all a resumable checkpoint must hold. */
+    private record PcdRun(MLP mlp, ExponentialMovingAverage ema, Trainer trainer) {
+        static PcdRun of(Path dir, Tensor data) {
+            MLP mlp = new MLP(Activation.SILU, DType.FLOAT64, new RandomStream(7), 2, 8, 1);
+            ReplayBuffer buffer = new ReplayBuffer(100, 0.05, ReplayBuffer.Prior.uniform(-3, 3, DType.FLOAT64, 2));
+            Loss loss = new ContrastiveDivergence(mlp.asEnergy(), new UnadjustedLangevin(0.01), 3, buffer, 0.1,
+                    SamplerOptions.DEFAULT);
+            ExponentialMovingAverage ema = new ExponentialMovingAverage(mlp, 0.9, "ema.", true);
+            List<Parameter> state = new ArrayList<>(mlp.state());
+            state.addAll(ema.averages());
+            Trainer trainer = new Trainer(loss, new Adam(loss.parameters(), 0.01), data,
+                    Trainer.Options.defaults().withSteps(30).withBatchSize(64).withEvalEvery(0).withSeed(4))
+                    .saving(state)
+                    .averaging(ema)
+                    .withState("replay", buffer)
+                    .monitoring(mlp.asEnergy())
+                    .checkpointing(dir.resolve("model.safetensors"), Map.of("model", "mlp"))
+                    .resumable(dir.resolve("state.safetensors"), 10);
+            return new PcdRun(mlp, ema, trainer);
+        }
+    }
+
+    @Test
+    void aStoppedAndResumedRunEndsWithTheBitsOfAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        Tensor data = new RandomStream(5).normal(DType.FLOAT64, 300, 2);
+        Path whole = Files.createDirectories(dir.resolve("whole"));
+        Trainer.Result uninterrupted = PcdRun.of(whole, data).trainer().run();
+
+        Path parts = Files.createDirectories(dir.resolve("parts"));
+        Trainer first = PcdRun.of(parts, data).trainer();
+        first.listening(r -> {
+            if (r.step() == 17) {
+                first.requestStop();
+            }
+        });
+        Trainer.Result stopped = first.run();
+        assertTrue(stopped.stopped());
+        assertEquals(17, stopped.steps().size());
+        assertEquals("17", SafeTensors.read(parts.resolve("model.safetensors")).metadata().get("step"));
+
+        Trainer.Result resumed = PcdRun.of(parts, data).trainer()
+                .resume(StateDict.load(parts.resolve("state.safetensors"))).run();
+        assertEquals(uninterrupted.steps().stream().map(Trainer.StepRecord::loss).toList(),
+                resumed.steps().stream().map(Trainer.StepRecord::loss).toList());
+        for (String f : List.of("model.safetensors", "state.safetensors")) {
+            assertArrayEquals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(parts.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void divergenceSavesTheLastStateThatPassesEveryCheck(@TempDir Path dir) throws Exception {
+        Tensor data = new RandomStream(3).normal(DType.FLOAT64, 256, 2).mul(10);
+        LearnableGaussian energy = new LearnableGaussian(2);
+        Loss loss = new ExactScoreMatching(energy);
+        Path file = dir.resolve("model.safetensors");
+        Trainer trainer = new Trainer(loss, new SGD(loss.parameters(), 10.0), data,
+                Trainer.Options.defaults().withSteps(200).withBatchSize(64).withBlowUp(1e8))
+                .monitoring(energy)
+                .checkpointing(file, Map.of());
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, trainer::run);
+        LearnableGaussian saved = new LearnableGaussian(2);
+        int step = Integer.parseInt(Checkpoint.load(file, saved.parameters()).get("step"));
+        assertTrue(e.getMessage().contains("Saved the parameters after step " + step), e.getMessage());
+        assertTrue(step < e.step());
+        double worst = saved.energy(data).abs().max().item();
+        assertTrue(Double.isFinite(worst) && worst <= 1e8, "saved energies reach " + worst);
     }
 
     @Test
