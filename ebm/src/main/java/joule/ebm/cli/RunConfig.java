@@ -66,6 +66,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         if ((loss.kind() == LossKind.NCSN) != (model.noiseLevels().length > 0)) {
             throw new CliException("config: noise levels must be given for ncsn models and only for them");
         }
+        ModelSize.checkLimit(model, "the model");
         if (start.mean().length != model.dim() || start.std().length != model.dim()) {
             throw new CliException("config: the chains' start has dimension " + start.mean().length + ", the model "
                     + model.dim());

@@ -165,7 +165,7 @@ class CheckpointTest {
 
         Path garbage = dir.resolve("garbage.safetensors");
         byte[] broken = bytes.clone();
-        broken[8] = (byte) '#';
+        broken[9] = (byte) '#';
         Files.write(garbage, broken);
         e = assertThrows(IOException.class, () -> Checkpoint.load(garbage, mlp(1, DType.FLOAT32).parameters()));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
