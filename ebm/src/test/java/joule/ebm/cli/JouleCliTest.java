@@ -151,8 +151,8 @@ class JouleCliTest {
 
     @Test
     void unknownOptionOrCommandIsOneLineAndExitCode2() {
-        joule("train", "--bogus").assertBadInput("Unknown option: '--bogus'");
-        joule("frobnicate").assertBadInput("Unmatched argument");
+        joule("train", "--bogus").assertBadInput("unknown option '--bogus'");
+        joule("frobnicate").assertBadInput("unknown command 'frobnicate' (known: train, sample, eval, bench, help)");
         joule().assertBadInput("missing command");
     }
 
