@@ -90,7 +90,7 @@ class ReadmeExamplesTest {
      */
     @Test
     void images() {
-        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed");
+        assumeTrue(FashionMnist.isInstalled(), "Fashion-MNIST is not installed");
         Tensor images = FashionMnist.centred(FashionMnist.load(FashionMnist.Split.TRAIN).images(DType.FLOAT32,
                 new RandomStream(1))).reshape(-1, 1, 28, 28);
         UNet unet = new UNet(UNet.Config.fashionMnist(), DType.FLOAT32, new RandomStream(2));

@@ -62,7 +62,9 @@ final class SampleCommand implements Callable<Integer> {
         }
         String csv = csv(samples);
         BufferedImage picture = null;
-        if (config.model().dim() == 2) {
+        if (!Plots.canDraw()) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + Plots.whyNot() + "; wrote no picture");
+        } else if (config.model().dim() == 2) {
             try {
                 picture = Plots.energyMap(model.energy(), Plots.frame(config.start()), samples,
                         model.energyName() + " and " + n + " samples");

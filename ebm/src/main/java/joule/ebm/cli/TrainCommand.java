@@ -295,10 +295,15 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Writes loss.png, and energy.png (2-D: energy map with the last evaluation's samples, or fresh
-     * ones, beside the data) or samples.png (Fashion-MNIST: 64 samples); returns the names written.
+     * ones, beside the data) or samples.png (Fashion-MNIST: 64 samples); returns the names written (none, with a
+     * note on stderr, where no fonts are installed).
      */
     private List<String> pictures(RunConfig config, Model model, Tensor data, Trainer.Result result,
                                   OutputFolder folder) {
+        if (!Plots.canDraw()) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + Plots.whyNot() + "; wrote no pictures");
+            return List.of();
+        }
         folder.writePng("loss.png", Plots.lossCurve(result.steps(), Names.of(loss) + " on " + config.data().dataset()));
         if (config.model().dim() == 2) {
             Tensor samples = evaluated != null ? evaluated

@@ -23,7 +23,7 @@ class ImageQualityOnFashionMnistTest {
 
     @BeforeAll
     static void load() {
-        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed at " + FashionMnist.DEFAULT_DIR);
+        assumeTrue(FashionMnist.isInstalled(), "Fashion-MNIST is not installed at " + FashionMnist.DEFAULT_DIR);
         train = FashionMnist.load(FashionMnist.Split.TRAIN);
         test = FashionMnist.load(FashionMnist.Split.TEST);
         classifier = FashionClassifier.pretrained();
