@@ -69,7 +69,7 @@ class ReadmeExamplesTest {
         Var score = Autograd.grad(new Var[] {e}, new Var[] {xv}, null, true)[0].neg();
 
         Tensor trace = Functional.hessianTrace(energy, x);
-        Tensor est = Functional.hutchinsonTrace(energy, x, 8, Distribution.RADEMACHER, 1);
+        Tensor est = Functional.hutchinsonTrace(energy, x, 8, Distribution.RADEMACHER, new RandomStream(1));
         Tensor hv = Functional.hvp(z -> energy.apply(z).sum(), x, x);
 
         assertTrue(GradCheck.gradcheck(xs -> energy.apply(xs[0]), x.narrow(0, 0, 4)).passed());

@@ -130,6 +130,11 @@ final class Model {
         }
     }
 
+    /** The network: MLP, noise-conditional MLP, U-Net or ResNet energy. */
+    Module network() {
+        return network;
+    }
+
     RunConfig config() {
         return config;
     }

@@ -60,6 +60,14 @@ final class SampleCommand implements Callable<Integer> {
             throw new CliException("the chains diverged: " + diverged + " of " + samples.numel() + " sample values are "
                     + "NaN or infinite (try a smaller --step-size); nothing was written");
         }
+        if (model.hasEnergy()) {
+            long overflowing = Arrays.stream(model.energy().energy(samples).toDoubleArray())
+                    .filter(v -> !Double.isFinite(v)).count();
+            if (overflowing > 0) {
+                throw new CliException("the model's energy is NaN or infinite at " + overflowing + " of the " + n
+                        + " samples (do the weights of " + checkpoint + " overflow?); nothing was written");
+            }
+        }
         String csv = csv(samples);
         BufferedImage picture = null;
         if (!Plots.canDraw()) {

@@ -108,6 +108,8 @@ public final class Checkpoint {
     /** Loads {@code path} into {@code parameters} under {@code options}; see {@link #load(Path, List)}. */
     public static Report load(Path path, List<Parameter> parameters, Options options) throws IOException {
         require(path, "path");
+        require(parameters, "parameters");
+        require(options, "options");
         return load(path.toString(), SafeTensors.read(path), parameters, options);
     }
 

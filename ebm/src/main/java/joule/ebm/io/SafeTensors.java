@@ -320,12 +320,20 @@ public final class SafeTensors {
             largest = Math.max(largest, e.end() - e.begin());
         }
         needed += largest;
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long free = freeHeap();
+        if (needed > free) {
+            System.gc();                                       // the estimate counts garbage not yet collected
+            free = freeHeap();
+        }
         if (needed > free) {
             throw new IOException(source + ": its tensors need " + (needed >> 20) + " MiB but the Java heap has "
                     + (free >> 20) + " MiB free (raise -Xmx)");
         }
+    }
+
+    private static long freeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
     private static Tensor tensor(Entry e, Source in, long dataStart) throws IOException {

@@ -37,8 +37,14 @@ public final class DenoisingScoreMatching implements Loss {
     @Override
     public Var compute(Tensor batch, RandomStream rng) {
         Losses.checkSamples(WHO, batch);
+        return compute(batch, rng.normal(batch.device(), batch.dtype(), batch.shape()));
+    }
+
+    /** The loss with given noise {@code ε}, shaped like {@code batch}, instead of drawn noise, so a computation can be repeated exactly. */
+    public Var compute(Tensor batch, Tensor eps) {
+        Losses.checkSamples(WHO, batch);
+        Losses.checkNoise(WHO, "ε", eps, batch);
         int b = batch.size(0);
-        Tensor eps = rng.normal(batch.device(), batch.dtype(), batch.shape());
         Tensor noisy = batch.add(eps.mul(sigma));
         Var s = network.score(Var.constant(noisy), Var.constant(batch.scalarLike(sigma).expand(b)));
         ScoreNetwork.checkShape(WHO, s.shape(), noisy.shape());
