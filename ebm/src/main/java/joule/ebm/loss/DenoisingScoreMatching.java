@@ -22,11 +22,12 @@ public final class DenoisingScoreMatching implements Loss {
 
     /** DSM of {@code energy} with noise level {@code sigma > 0}. */
     public DenoisingScoreMatching(Energy energy, double sigma) {
-        this(ScoreNetwork.of(energy), sigma);
+        this(ScoreNetwork.of(Losses.required(WHO, "energy", energy)), sigma);
     }
 
     /** DSM of the score network {@code s_θ(·, σ)} with noise level {@code sigma > 0}. */
     public DenoisingScoreMatching(ScoreNetwork network, double sigma) {
+        Losses.required(WHO, "network", network);
         if (!(sigma > 0) || !Double.isFinite(sigma)) {
             throw new IllegalArgumentException(WHO + ": σ must be positive and finite, got " + sigma);
         }

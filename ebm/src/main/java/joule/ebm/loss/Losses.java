@@ -38,4 +38,12 @@ final class Losses {
                     : Shapes.format(noise.shape()) + " " + noise.dtype() + " on " + noise.device()));
         }
     }
+
+    /** {@code value}, or an {@link IllegalArgumentException} saying that {@code loss}'s {@code what} is null. */
+    static <T> T required(String loss, String what, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(loss + ": " + what + " must not be null");
+        }
+        return value;
+    }
 }

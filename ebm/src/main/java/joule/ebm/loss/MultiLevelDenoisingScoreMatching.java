@@ -25,6 +25,9 @@ public final class MultiLevelDenoisingScoreMatching implements Loss {
 
     /** NCSN loss of {@code network} over the noise levels {@code sigmas} (all positive). */
     public MultiLevelDenoisingScoreMatching(ScoreNetwork network, double[] sigmas) {
+        if (network == null || sigmas == null) {
+            throw new IllegalArgumentException(WHO + ": " + (network == null ? "network" : "sigmas") + " must not be null");
+        }
         if (sigmas.length == 0) {
             throw new IllegalArgumentException(WHO + ": no noise levels given");
         }

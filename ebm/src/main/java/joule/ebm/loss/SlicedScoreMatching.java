@@ -29,6 +29,8 @@ public final class SlicedScoreMatching implements Loss {
      * @param varianceReduced use {@code ½‖s‖²} (SSM-VR) instead of {@code ½(vᵀs)²}
      */
     public SlicedScoreMatching(Energy energy, int projections, Projection projection, boolean varianceReduced) {
+        Losses.required("SlicedScoreMatching", "energy", energy);
+        Losses.required("SlicedScoreMatching", "projection", projection);
         if (projections < 1) {
             throw new IllegalArgumentException("SlicedScoreMatching: need at least 1 projection, got " + projections);
         }
