@@ -51,7 +51,7 @@ public final class MultiLevelDenoisingScoreMatching implements Loss {
             level[i] = sigmas[Math.min(sigmas.length - 1, (int) (u[i] * sigmas.length))];
         }
         Tensor sigma = Tensor.of(batch.dtype(), level).to(batch.device());
-        return compute(batch, sigma, rng.normal(batch.device(), batch.dtype(), batch.shape()));
+        return loss(batch, sigma, rng.normal(batch.device(), batch.dtype(), batch.shape()));
     }
 
     /**
@@ -69,10 +69,16 @@ public final class MultiLevelDenoisingScoreMatching implements Loss {
                     + batch.device() + ", got " + (sigma == null ? "null" : Shapes.format(sigma.shape()) + " "
                     + sigma.dtype() + " on " + sigma.device()));
         }
-        if (!(sigma.min(new int[] {0}, false).item() > 0)) {
-            throw new IllegalArgumentException(WHO + ": noise levels sigma must be positive, the smallest is "
-                    + sigma.min(new int[] {0}, false).item());
+        double smallest = sigma.min(new int[] {0}, false).item();
+        if (!(smallest > 0)) {
+            throw new IllegalArgumentException(WHO + ": noise levels sigma must be positive, the smallest is " + smallest);
         }
+        return loss(batch, sigma, eps);
+    }
+
+    /** {@code λ(σ) ½ ‖s(x + σε, σ) + ε/σ‖²} averaged over the batch, for checked {@code sigma [B]} and {@code eps}. */
+    private Var loss(Tensor batch, Tensor sigma, Tensor eps) {
+        int b = batch.size(0);
         Tensor sigmaColumn = sigma.unsqueeze(1);
         Tensor flatEps = eps.reshape(b, -1);                              // [B, D]: each sample's coordinates in a row
         Tensor noisy = batch.reshape(b, -1).add(flatEps.mul(sigmaColumn)).reshape(batch.shape());
