@@ -117,10 +117,14 @@ public final class Functional {
      * per sample, Rademacher or standard normal (both have {@code E[v vᵀ] = I}). Rademacher probes
      * make it exact for a diagonal Hessian; the variance of one probe is
      * {@code 2 Σ_{i≠j} H_ij²} (Rademacher) or {@code 2 ‖H‖_F²} (Gaussian). Cost: {@code m}
-     * Hessian-vector products for the whole batch.
+     * Hessian-vector products for the whole batch. The probes are drawn from {@code rng}, one
+     * {@code x}-shaped tensor per probe in order.
      */
     public static Tensor hutchinsonTrace(Function<Var, Var> f, Tensor x, int probes, Distribution distribution,
-                                         long seed) {
+                                         RandomStream rng) {
+        if (rng == null) {
+            throw new IllegalArgumentException("hutchinsonTrace: rng must not be null");
+        }
         if (probes < 1) {
             throw new IllegalArgumentException("hutchinsonTrace: need at least 1 probe, got " + probes);
         }
@@ -129,7 +133,6 @@ public final class Functional {
                     + "not UNIFORM");
         }
         Batch b = Batch.of("hutchinsonTrace", f, x);
-        RandomStream rng = new RandomStream(seed);
         Tensor sum = null;
         for (int k = 0; k < probes; k++) {
             Tensor v = distribution == Distribution.NORMAL ? rng.normal(x.device(), x.dtype(), x.shape())

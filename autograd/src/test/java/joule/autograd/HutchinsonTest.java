@@ -128,13 +128,13 @@ class HutchinsonTest {
         assertArrayEquals(exact, Functional.hessianTrace(f, x).toDoubleArray(), 1e-13 * scale);
         for (int probes : new int[] {1, 2, 5, 64}) {
             for (long seed = 0; seed < 3; seed++) {
-                double[] estimate = Functional.hutchinsonTrace(f, x, probes, Distribution.RADEMACHER, seed)
+                double[] estimate = Functional.hutchinsonTrace(f, x, probes, Distribution.RADEMACHER, new RandomStream(seed))
                         .toDoubleArray();
                 assertArrayEquals(exact, estimate, 1e-13 * scale, probes + " Rademacher probes, seed " + seed);
             }
         }
         // Gaussian probes are not exact here (variance 2 Σ H_ii² > 0)
-        double[] gaussian = Functional.hutchinsonTrace(f, x, 4, Distribution.NORMAL, 0).toDoubleArray();
+        double[] gaussian = Functional.hutchinsonTrace(f, x, 4, Distribution.NORMAL, new RandomStream(0)).toDoubleArray();
         assertTrue(Math.abs(gaussian[0] - exact[0]) > 1e-6, "Gaussian probes give an estimate, not the trace");
     }
 
@@ -159,7 +159,8 @@ class HutchinsonTest {
             for (int k = 0; k < probes.length; k++) {
                 int m = probes[k];
                 // a different seed per m, so that the estimates for m and 4m are independent
-                double[] estimate = Functional.hutchinsonTrace(q::apply, x, m, distribution, 1000 + m).toDoubleArray();
+                double[] estimate = Functional.hutchinsonTrace(q::apply, x, m, distribution, new RandomStream(1000 + m))
+                        .toDoubleArray();
                 double[] error = new double[n];
                 for (int i = 0; i < n; i++) {
                     error[i] = estimate[i] - exact;
@@ -195,7 +196,7 @@ class HutchinsonTest {
         int n = 20_000;
         Tensor x = copies(x0, n);
         for (Distribution distribution : new Distribution[] {Distribution.NORMAL, Distribution.RADEMACHER}) {
-            double[] estimate = Functional.hutchinsonTrace(q::apply, x, 1, distribution, 77).toDoubleArray();
+            double[] estimate = Functional.hutchinsonTrace(q::apply, x, 1, distribution, new RandomStream(77)).toDoubleArray();
             double mean = 0;
             for (double v : estimate) {
                 mean += v / n;
@@ -226,14 +227,14 @@ class HutchinsonTest {
     void seedsReproduceAndDiffer() {
         Quadratic q = new Quadratic(41);
         Tensor x = new RandomStream(42).normal(DType.FLOAT64, 3, D);
-        Tensor a = Functional.hutchinsonTrace(q::apply, x, 8, Distribution.NORMAL, 5);
-        Tensor b = Functional.hutchinsonTrace(q::apply, x, 8, Distribution.NORMAL, 5);
-        Tensor c = Functional.hutchinsonTrace(q::apply, x, 8, Distribution.NORMAL, 6);
+        Tensor a = Functional.hutchinsonTrace(q::apply, x, 8, Distribution.NORMAL, new RandomStream(5));
+        Tensor b = Functional.hutchinsonTrace(q::apply, x, 8, Distribution.NORMAL, new RandomStream(5));
+        Tensor c = Functional.hutchinsonTrace(q::apply, x, 8, Distribution.NORMAL, new RandomStream(6));
         assertArrayEquals(a.toDoubleArray(), b.toDoubleArray(), 0);
         assertFalse(java.util.Arrays.equals(a.toDoubleArray(), c.toDoubleArray()));
         assertArrayEquals(new int[] {3}, a.shape());
         // a 0-d f is one sample
-        Tensor scalar = Functional.hutchinsonTrace(v -> q.apply(v).sum(), x, 2, Distribution.RADEMACHER, 1);
+        Tensor scalar = Functional.hutchinsonTrace(v -> q.apply(v).sum(), x, 2, Distribution.RADEMACHER, new RandomStream(1));
         assertArrayEquals(new int[0], scalar.shape());
     }
 
@@ -242,12 +243,12 @@ class HutchinsonTest {
         Quadratic q = new Quadratic(51);
         Tensor x = new RandomStream(52).normal(DType.FLOAT64, 4, D);
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-                () -> Functional.hutchinsonTrace(q::apply, x, 0, Distribution.RADEMACHER, 1));
+                () -> Functional.hutchinsonTrace(q::apply, x, 0, Distribution.RADEMACHER, new RandomStream(1)));
         assertTrue(zero.getMessage().contains("at least 1 probe"), zero.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> Functional.hutchinsonTrace(q::apply, x, -3, Distribution.NORMAL, 1));
+                () -> Functional.hutchinsonTrace(q::apply, x, -3, Distribution.NORMAL, new RandomStream(1)));
         IllegalArgumentException uniform = assertThrows(IllegalArgumentException.class,
-                () -> Functional.hutchinsonTrace(q::apply, x, 4, Distribution.UNIFORM, 1));
+                () -> Functional.hutchinsonTrace(q::apply, x, 4, Distribution.UNIFORM, new RandomStream(1)));
         assertTrue(uniform.getMessage().contains("UNIFORM"), uniform.getMessage());
         for (Function<Var, Var> wrong : java.util.List.<Function<Var, Var>>of(
                 v -> q.apply(v).unsqueeze(1),                  // [B, 1]
@@ -255,7 +256,7 @@ class HutchinsonTest {
                 v -> q.apply(v).narrow(0, 0, 3),               // [B − 1]
                 v -> Var.cat(0, q.apply(v), q.apply(v)))) {    // [2B]
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Functional.hutchinsonTrace(wrong, x, 2, Distribution.RADEMACHER, 1));
+                    () -> Functional.hutchinsonTrace(wrong, x, 2, Distribution.RADEMACHER, new RandomStream(1)));
             assertTrue(e.getMessage().contains("hutchinsonTrace") && e.getMessage().contains("[4, 6]"),
                     e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Functional.hessianTrace(wrong, x));

@@ -51,6 +51,7 @@ final class DataSets {
             return new Loaded(new RunConfig.DataSpec(name, null, points.size(0)), points);
         }
         int n = trainSize == null ? TOY_TRAIN_SIZE : trainSize;
+        HeapBudget.check("--train-size " + n, (long) n * ToyDataset.byName(name).dim(), 12);
         return new Loaded(new RunConfig.DataSpec(name, null, n), ToyDataset.byName(name).sample(n, Model.DTYPE, rng));
     }
 
@@ -98,8 +99,14 @@ final class DataSets {
     }
 
     private static Tensor csv(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+            throw new CliException("data file " + file + " is a directory, not a CSV file");
+        }
+        if (!Files.exists(file)) {
             throw new CliException("data file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new CliException("data file " + file + " is not a regular file");
         }
         try {
             Tensor points = CsvPoints.read(file, Model.DTYPE);

@@ -65,6 +65,7 @@ final class EvalCommand implements Callable<Integer> {
         Device on = device.checked();
         Model model = Model.load(checkpoint, on);
         RunConfig config = model.config().withSampler(sampler.resolve(model.config().sampler()));
+        HeapBudget.check("--n " + n, (long) n * config.model().dim(), SampleCommand.CHAIN_BYTES);
         boolean given = data.dataset != null || data.file != null;
         String dataset = given ? data.dataset : config.data().dataset();
         Path file = given ? data.file : config.data().file() == null ? null : Path.of(config.data().file());

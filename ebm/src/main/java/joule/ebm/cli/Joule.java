@@ -1,6 +1,7 @@
 package joule.ebm.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import joule.ebm.nn.Activation;
 import joule.ebm.train.TrainingDivergedException;
 import joule.tensor.Device;
@@ -8,6 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -38,7 +40,12 @@ public final class Joule implements Runnable {
         Names.register(cl, RunConfig.SamplerKind.class, "sampler");
         Names.register(cl, Activation.class, "activation");
         Names.register(cl, Device.class, "device");
-        cl.setParameterExceptionHandler((e, args) -> fail(e.getCommandLine(), e.getMessage() + " (see '"
+        cl.setExecutionStrategy(parsed -> {
+            rejectUnmatched(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cl.setParameterExceptionHandler((e, args) -> fail(e.getCommandLine(), (e instanceof UnmatchedArgumentException u
+                ? unmatched(u.getCommandLine(), u.getUnmatched()).getMessage() : e.getMessage()) + " (see '"
                 + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')", 2));
         cl.setExecutionExceptionHandler((e, command, parsed) -> switch (e) {
             case CliException bad -> fail(command, bad.getMessage(), 2);
@@ -46,6 +53,29 @@ public final class Joule implements Runnable {
             default -> throw e;
         });
         return cl;
+    }
+
+    /**
+     * Unknown commands and stray arguments are errors even beside {@code --help} (where picocli would print
+     * the help and succeed).
+     */
+    private static void rejectUnmatched(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (!p.unmatched().isEmpty()) {
+                throw unmatched(p.commandSpec().commandLine(), p.unmatched());
+            }
+        }
+    }
+
+    /** The error for {@code unmatched} arguments of {@code command}: an unknown command, option or argument. */
+    private static ParameterException unmatched(CommandLine command, List<String> unmatched) {
+        String first = unmatched.getFirst();
+        if (command.getParent() == null && !first.startsWith("-")) {
+            return new ParameterException(command, "unknown command '" + first + "' (known: "
+                    + String.join(", ", command.getSubcommands().keySet()) + ")");
+        }
+        return new ParameterException(command, (first.startsWith("-") ? "unknown option '" : "unexpected argument '")
+                + first + "'");
     }
 
     private static int fail(CommandLine command, String message, int code) {

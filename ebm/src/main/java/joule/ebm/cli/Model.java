@@ -2,6 +2,7 @@ package joule.ebm.cli;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,12 +81,47 @@ final class Model {
 
     /**
      * The model saved in {@code checkpoint}, rebuilt from the config in its metadata, on {@code device}
-     * (whichever device it was trained on); bad files give a {@link CliException}.
+     * (whichever device it was trained on). The file is read once; its config is checked against
+     * {@link ModelSize}'s limits and its tensors before the model is built. Bad files give a
+     * {@link CliException} of one line naming the file and what is wrong.
      */
     static Model load(Path checkpoint, Device device) {
-        Map<String, String> metadata;
+        SafeTensors.Contents contents = read(checkpoint);
+        String source = checkpoint.toString();
+        String json = contents.metadata().get("config");
+        if (json == null) {
+            throw new CliException(checkpoint + " is not a Joule checkpoint: its metadata has no \"config\"");
+        }
+        RunConfig config;
+        int step;
         try {
-            metadata = SafeTensors.read(checkpoint).metadata();
+            step = Integer.parseInt(contents.metadata().getOrDefault("step", "0"));
+            config = RunConfig.fromJson(json).withDevice(device);
+        } catch (CliException | NumberFormatException e) {
+            throw new CliException("checkpoint " + checkpoint + ": " + e.getMessage());
+        }
+        if (step < 0) {
+            throw new CliException("checkpoint " + checkpoint + ": step " + step + " is negative");
+        }
+        ModelSize.check(config, contents.tensors(), source);
+        Model model = new Model(config, step);
+        try {
+            Checkpoint.load(source, contents, model.state(), Checkpoint.Options.STRICT);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        return model;
+    }
+
+    /** The checkpoint's contents, or a {@link CliException} saying why they can't be read. */
+    private static SafeTensors.Contents read(Path checkpoint) {
+        if (Files.isDirectory(checkpoint)) {
+            throw new CliException("checkpoint " + checkpoint + " is a directory, not a file"
+                    + (Files.isRegularFile(checkpoint.resolve("model.safetensors"))
+                    ? " (did you mean " + checkpoint.resolve("model.safetensors") + "?)" : ""));
+        }
+        try {
+            return SafeTensors.read(checkpoint);
         } catch (NoSuchFileException e) {
             throw new CliException("checkpoint " + checkpoint + " does not exist");
         } catch (FileSystemException e) {
@@ -93,24 +129,11 @@ final class Model {
         } catch (IOException e) {
             throw new CliException(e.getMessage());
         }
-        String json = metadata.get("config");
-        if (json == null) {
-            throw new CliException(checkpoint + " is not a Joule checkpoint: its metadata has no \"config\"");
-        }
-        Model model;
-        int step;
-        try {
-            step = Integer.parseInt(metadata.getOrDefault("step", "0"));
-            model = new Model(RunConfig.fromJson(json).withDevice(device), step);
-        } catch (CliException | NumberFormatException e) {
-            throw new CliException("checkpoint " + checkpoint + ": " + e.getMessage());
-        }
-        try {
-            Checkpoint.load(checkpoint, model.state());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
-        }
-        return model;
+    }
+
+    /** The network: MLP, noise-conditional MLP, U-Net or ResNet energy. */
+    Module network() {
+        return network;
     }
 
     RunConfig config() {

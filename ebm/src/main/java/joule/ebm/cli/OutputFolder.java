@@ -25,6 +25,9 @@ final class OutputFolder {
 
     /** Creates {@code dir} if needed and checks that files can be created in it. */
     static OutputFolder prepare(Path dir) {
+        if (dir.toString().isBlank()) {
+            throw new CliException("--out is empty: give the output folder's name");
+        }
         try {
             Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {

@@ -42,7 +42,37 @@ final class Plots {
         System.setProperty("java.awt.headless", "true");
     }
 
+    /** Why text can't be drawn here (no fonts installed), or null when it can; found once. */
+    private static final String NO_TEXT = textProblem();
+
     private Plots() {
+    }
+
+    /**
+     * Whether charts can be drawn: their titles and axes need a font, and a machine without any (a bare
+     * container: no fontconfig, no fonts-dejavu-core) can't draw text at all.
+     */
+    static boolean canDraw() {
+        return NO_TEXT == null;
+    }
+
+    /** Why charts can't be drawn, with what to install; only when {@link #canDraw()} is false. */
+    static String whyNot() {
+        return "no fonts are installed, so charts can't be drawn (" + NO_TEXT + "; install fontconfig and "
+                + "fonts-dejavu-core)";
+    }
+
+    private static String textProblem() {
+        BufferedImage probe = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = probe.createGraphics();
+        try {
+            g.drawString("0", 0, 8);
+            return null;
+        } catch (Error | RuntimeException e) {   // the JDK's answer to "no fonts": Error("... No physical fonts found.")
+            return String.valueOf(e.getMessage());
+        } finally {
+            g.dispose();
+        }
     }
 
     /** The square shown for a 2-D model: its start Gaussian's mean ± 2.5 of its largest standard deviation. */

@@ -73,6 +73,11 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         if ((loss.kind() == LossKind.NCSN) != (model.noiseLevels().length > 0)) {
             throw new CliException("config: noise levels must be given for ncsn models and only for them");
         }
+        ModelSize.checkLimit(model, model.kind() == ModelKind.MLP ? "--hidden " + model.hidden().stream()
+                .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) : "--model " + Names.of(model.kind())
+                + " with these --channels, --channel-multipliers and --res-blocks");
+        HeapBudget.check("--eval-samples " + training.evalSamples(), (long) training.evalSamples() * model.dim(),
+                SampleCommand.CHAIN_BYTES);
         if (start.mean().length != model.dim() || start.std().length != model.dim()) {
             throw new CliException("config: the chains' start has dimension " + start.mean().length + ", the model "
                     + model.dim());

@@ -1,6 +1,8 @@
 package joule.ebm.cli;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import joule.tensor.RandomStream;
@@ -18,6 +20,9 @@ import picocli.CommandLine.Spec;
                 + "to the training data, and writes samples.csv (header x1,…,xD) and samples.png (2-D: the energy "
                 + "with the samples over it; Fashion-MNIST: a grid of 64 samples)."})
 final class SampleCommand implements Callable<Integer> {
+    /** About how many bytes each coordinate of a chain takes while sampling (state, proposal, gradients). */
+    static final int CHAIN_BYTES = 64;
+
     @Spec
     CommandSpec spec;
 
@@ -47,17 +52,42 @@ final class SampleCommand implements Callable<Integer> {
         }
         Model model = Model.load(checkpoint, device.checked());
         RunConfig config = model.config().withSampler(sampler.resolve(model.config().sampler()));
+        HeapBudget.check("--n " + n, (long) n * config.model().dim(), CHAIN_BYTES);
         Path dir = out != null ? out : checkpoint.toAbsolutePath().getParent();
-        OutputFolder folder = OutputFolder.prepare(dir);
         Tensor samples = model.sample(config.sampler(), n, new RandomStream(seed));
-        folder.writeText("samples.csv", csv(samples));
-        String written = "samples.csv";
-        if (config.model().dim() == 2) {
-            folder.writePng("samples.png", Plots.energyMap(model.energy(), Plots.frame(config.start()), samples,
-                    model.energyName() + " and " + n + " samples"));
-            written += ", samples.png";
+        long diverged = Arrays.stream(samples.toDoubleArray()).filter(v -> !Double.isFinite(v)).count();
+        if (diverged > 0) {
+            throw new CliException("the chains diverged: " + diverged + " of " + samples.numel() + " sample values are "
+                    + "NaN or infinite (try a smaller --step-size); nothing was written");
+        }
+        if (model.hasEnergy()) {
+            long overflowing = Arrays.stream(model.energy().energy(samples).toDoubleArray())
+                    .filter(v -> !Double.isFinite(v)).count();
+            if (overflowing > 0) {
+                throw new CliException("the model's energy is NaN or infinite at " + overflowing + " of the " + n
+                        + " samples (do the weights of " + checkpoint + " overflow?); nothing was written");
+            }
+        }
+        String csv = csv(samples);
+        BufferedImage picture = null;
+        if (!Plots.canDraw()) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + Plots.whyNot() + "; wrote no picture");
+        } else if (config.model().dim() == 2) {
+            try {
+                picture = Plots.energyMap(model.energy(), Plots.frame(config.start()), samples,
+                        model.energyName() + " and " + n + " samples");
+            } catch (IllegalArgumentException e) {
+                throw new CliException("can't draw the energy of " + checkpoint + ": " + e.getMessage()
+                        + "; nothing was written");
+            }
         } else if (config.data().dataset().equals(DataSets.FASHION_MNIST)) {
-            folder.writePng("samples.png", Plots.imageGrid(samples, 28, 8));
+            picture = Plots.imageGrid(samples, 28, 8);
+        }
+        OutputFolder folder = OutputFolder.prepare(dir);
+        folder.writeText("samples.csv", csv);
+        String written = "samples.csv";
+        if (picture != null) {
+            folder.writePng("samples.png", picture);
             written += ", samples.png";
         }
         spec.commandLine().getOut().printf(Locale.ROOT, "drew %d samples by %s from %s (step %d); wrote %s to %s%n", n,

@@ -47,8 +47,16 @@ import picocli.CommandLine.Spec;
                         + "state that passed every check)."})
 final class TrainCommand implements Callable<Integer> {
     static final String DEFAULT_DATASET = "two-moons";
-    /** The U-Net's first-level channels unless {@code --channels} says otherwise. */
-    static final int IMAGE_CHANNELS = 32;
+    /** The image models' first-level channels unless {@code --channels} says otherwise. */
+    static final int IMAGE_CHANNELS = 16;
+    /** Images per step of the image models unless {@code --batch-size} says otherwise. */
+    static final int IMAGE_BATCH = 64;
+    /**
+     * The U-Net's steps and learning rate unless {@code --steps} and {@code --lr} say otherwise: the documented
+     * default image run, about 25 minutes on this project's 2-core machine (docs/IMAGES.md).
+     */
+    static final int UNET_STEPS = 4000;
+    static final double UNET_LR = 1e-3;
     /** The weight-averaging decay of image models unless {@code --ema} says otherwise. */
     static final double IMAGE_EMA = 0.999;
     /**
@@ -78,9 +86,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hidden layer sizes of the MLP energy (input → hidden… → 1).")
     List<Integer> hidden;
 
-    @Option(names = "--channels", paramLabel = "N", defaultValue = "" + IMAGE_CHANNELS,
-            description = "unet, resnet-energy: channels of the first level.")
-    int channels;
+    @Option(names = "--channels", paramLabel = "N",
+            description = "unet, resnet-energy: channels of the first level (" + IMAGE_CHANNELS + ").")
+    Integer channels;
 
     @Option(names = "--channel-multipliers", split = ",", paramLabel = "N", defaultValue = "1,2,2",
             description = "unet, resnet-energy: channels of each level as multiples of --channels; each level after "
@@ -126,14 +134,15 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     SamplerArgs sampler;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "2000", description = "Training steps.")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps (2000; " + UNET_STEPS + " for unet).")
+    Integer steps;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256", description = "Data points per step.")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "B", description = "Data points per step (256; " + IMAGE_BATCH
+            + " for unet and resnet-energy).")
+    Integer batchSize;
 
-    @Option(names = "--lr", paramLabel = "X", defaultValue = "2e-3", description = "Adam's learning rate.")
-    double lr;
+    @Option(names = "--lr", paramLabel = "X", description = "Adam's learning rate (2e-3; " + UNET_LR + " for unet).")
+    Double lr;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of all random numbers.")
     long seed;
@@ -182,6 +191,10 @@ final class TrainCommand implements Callable<Integer> {
 
     private Tensor evaluated;
 
+    private int channels() {
+        return channels != null ? channels : IMAGE_CHANNELS;
+    }
+
     @Override
     public Integer call() {
         if (resume != null) {
@@ -198,7 +211,11 @@ final class TrainCommand implements Callable<Integer> {
         Device on = device.checked();
         boolean images = modelKind == RunConfig.ModelKind.UNET;
         String dataset = data.dataset != null ? data.dataset : DEFAULT_DATASET;
-        RunConfig.TrainingSpec training = new RunConfig.TrainingSpec(steps, batchSize, lr, seed, on, evalEvery,
+        boolean imageModel = modelKind != RunConfig.ModelKind.MLP;
+        RunConfig.TrainingSpec training = new RunConfig.TrainingSpec(
+                steps != null ? steps : images ? UNET_STEPS : 2000,
+                batchSize != null ? batchSize : imageModel ? IMAGE_BATCH : 256,
+                lr != null ? lr : images ? UNET_LR : 2e-3, seed, on, evalEvery,
                 evalSamples, logEvery, ema != null ? ema : images ? IMAGE_EMA : 0, checkpointEvery,
                 sampleEvery != null ? sampleEvery : dataset.equals(DataSets.FASHION_MNIST) ? DEFAULT_SAMPLE_EVERY : 0);
         DataSets.Loaded loaded = DataSets.train(dataset, data.file, trainSize, seed);
@@ -291,11 +308,11 @@ final class TrainCommand implements Callable<Integer> {
         try {
             if (modelKind == RunConfig.ModelKind.RESNET_ENERGY) {
                 ResNetEnergy.Config resnet = new ResNetEnergy.Config(1, side, side,
-                        channelMultipliers.stream().map(m -> m * channels).toList(), resBlocks, activation,
+                        channelMultipliers.stream().map(m -> m * channels()).toList(), resBlocks, activation,
                         loss != RunConfig.LossKind.DSM);
                 return new RunConfig.ModelSpec(modelKind, dim, List.of(), activation, noiseLevels, null, resnet);
             }
-            UNet.Config unet = new UNet.Config(1, side, side, channels, channelMultipliers, resBlocks,
+            UNet.Config unet = new UNet.Config(1, side, side, channels(), channelMultipliers, resBlocks,
                     UNet.Downsample.CONV, UNet.Config.fashionMnist().fourierScale());
             return new RunConfig.ModelSpec(modelKind, dim, List.of(), activation, noiseLevels, unet, null);
         } catch (IllegalArgumentException e) {
@@ -405,10 +422,15 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Writes loss.png, and energy.png (2-D: energy map with the last evaluation's samples, or fresh
-     * ones, beside the data) or samples.png (Fashion-MNIST: 64 samples); returns the names written.
+     * ones, beside the data) or samples.png (Fashion-MNIST: 64 samples); returns the names written (none, with a
+     * note on stderr, where no fonts are installed).
      */
     private List<String> pictures(RunConfig config, Model model, Tensor data, Trainer.Result result,
                                   OutputFolder folder) {
+        if (!Plots.canDraw()) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + Plots.whyNot() + "; wrote no pictures");
+            return List.of();
+        }
         String loss = Names.of(config.loss().kind());
         long seed = config.training().seed();
         int evalSamples = config.training().evalSamples();

@@ -83,6 +83,19 @@ public final class FashionMnist {
         return load(split, DEFAULT_DIR);
     }
 
+    /** Whether both splits' files are in {@link #DEFAULT_DIR} (Debian's {@code dataset-fashion-mnist} is installed). */
+    public static boolean isInstalled() {
+        for (Split split : Split.values()) {
+            for (String file : List.of(split.imagesFile(), split.labelsFile())) {
+                Path gz = DEFAULT_DIR.resolve(file);
+                if (!Files.isRegularFile(gz) && !Files.isRegularFile(DEFAULT_DIR.resolve(file.replaceAll("\\.gz$", "")))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** A split from the IDX files in {@code dir} (gzipped or not). */
     public static FashionMnist load(Split split, Path dir) {
         Path imagesPath = locate(dir, split.imagesFile());

@@ -7,11 +7,20 @@ import java.util.Map;
 
 /**
  * The small part of JSON that safetensors headers and config files need: parse an object, write
- * a value, quote a string.
+ * a value, quote a string. Parsing is strict (RFC 8259 values, no duplicate keys, nothing after the
+ * object) and nests at most {@value #MAX_DEPTH} arrays and objects deep, so hostile input gives an
+ * {@link IllegalArgumentException}, never a stack overflow.
  */
 public final class Json {
+    /** The deepest nesting of arrays and objects that {@link #parseObject} accepts. */
+    public static final int MAX_DEPTH = 128;
+
+    /** A JSON number (RFC 8259): no leading zeros, no lone '.', no '+' sign. */
+    private static final String NUMBER = "-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?";
+
     private final String s;
     private int at;
+    private int depth;
 
     private Json(String s) {
         this.s = s;
@@ -19,6 +28,9 @@ public final class Json {
 
     /** Parses a JSON object; values become String, Long, Double, Boolean, null, List or Map. */
     public static Map<String, Object> parseObject(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("Json.parseObject: text must not be null");
+        }
         Json p = new Json(text);
         p.skip();
         if (p.peek() != '{') {
@@ -113,11 +125,12 @@ public final class Json {
         char c = peek();
         switch (c) {
             case '{' -> {
-                at++;
+                enter();
                 Map<String, Object> m = new LinkedHashMap<>();
                 skip();
                 if (peek() == '}') {
                     at++;
+                    depth--;
                     return m;
                 }
                 while (true) {
@@ -136,16 +149,18 @@ public final class Json {
                         at++;
                     } else {
                         expect('}');
+                        depth--;
                         return m;
                     }
                 }
             }
             case '[' -> {
-                at++;
+                enter();
                 List<Object> l = new ArrayList<>();
                 skip();
                 if (peek() == ']') {
                     at++;
+                    depth--;
                     return l;
                 }
                 while (true) {
@@ -155,6 +170,7 @@ public final class Json {
                         at++;
                     } else {
                         expect(']');
+                        depth--;
                         return l;
                     }
                 }
@@ -201,8 +217,8 @@ public final class Json {
                 case 'r' -> b.append('\r');
                 case 't' -> b.append('\t');
                 case 'u' -> {
-                    if (at + 4 > s.length()) {
-                        throw error("short \\u escape");
+                    if (at + 4 > s.length() || !s.substring(at, at + 4).matches("[0-9a-fA-F]{4}")) {
+                        throw error("bad \\u escape");
                     }
                     b.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
                     at += 4;
@@ -221,11 +237,24 @@ public final class Json {
         if (t.isEmpty()) {
             throw error("unexpected character");
         }
-        try {
-            return t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
-        } catch (NumberFormatException e) {
+        if (!t.matches(NUMBER)) {
             throw error("bad number '" + t + "'");
         }
+        if (t.matches("-?\\d+")) {
+            try {
+                return Long.parseLong(t);
+            } catch (NumberFormatException tooLong) {
+                // beyond a long: read as a double below, like any other JSON number
+            }
+        }
+        return Double.parseDouble(t);
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("arrays and objects nested more than " + MAX_DEPTH + " deep");
+        }
+        at++;
     }
 
     private void skip() {

@@ -22,11 +22,12 @@ public final class DenoisingScoreMatching implements Loss {
 
     /** DSM of {@code energy} with noise level {@code sigma > 0}. */
     public DenoisingScoreMatching(Energy energy, double sigma) {
-        this(ScoreNetwork.of(energy), sigma);
+        this(ScoreNetwork.of(Losses.required(WHO, "energy", energy)), sigma);
     }
 
     /** DSM of the score network {@code s_θ(·, σ)} with noise level {@code sigma > 0}. */
     public DenoisingScoreMatching(ScoreNetwork network, double sigma) {
+        Losses.required(WHO, "network", network);
         if (!(sigma > 0) || !Double.isFinite(sigma)) {
             throw new IllegalArgumentException(WHO + ": σ must be positive and finite, got " + sigma);
         }
@@ -37,8 +38,14 @@ public final class DenoisingScoreMatching implements Loss {
     @Override
     public Var compute(Tensor batch, RandomStream rng) {
         Losses.checkSamples(WHO, batch);
+        return compute(batch, rng.normal(batch.device(), batch.dtype(), batch.shape()));
+    }
+
+    /** The loss with given noise {@code ε}, shaped like {@code batch}, instead of drawn noise, so a computation can be repeated exactly. */
+    public Var compute(Tensor batch, Tensor eps) {
+        Losses.checkSamples(WHO, batch);
+        Losses.checkNoise(WHO, "ε", eps, batch);
         int b = batch.size(0);
-        Tensor eps = rng.normal(batch.device(), batch.dtype(), batch.shape());
         Tensor noisy = batch.add(eps.mul(sigma));
         Var s = network.score(Var.constant(noisy), Var.constant(batch.scalarLike(sigma).expand(b)));
         ScoreNetwork.checkShape(WHO, s.shape(), noisy.shape());

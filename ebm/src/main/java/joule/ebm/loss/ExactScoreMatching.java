@@ -20,6 +20,9 @@ public final class ExactScoreMatching implements Loss {
 
     /** Score matching of {@code energy}. */
     public ExactScoreMatching(Energy energy) {
+        if (energy == null) {
+            throw new IllegalArgumentException("ExactScoreMatching: energy must not be null");
+        }
         this.energy = energy;
     }
 

@@ -6,6 +6,7 @@ import joule.ebm.energy.ScoreNetwork;
 import joule.ebm.nn.Parameter;
 import joule.tensor.Device;
 import joule.tensor.RandomStream;
+import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 
 /**
@@ -24,6 +25,9 @@ public final class MultiLevelDenoisingScoreMatching implements Loss {
 
     /** NCSN loss of {@code network} over the noise levels {@code sigmas} (all positive). */
     public MultiLevelDenoisingScoreMatching(ScoreNetwork network, double[] sigmas) {
+        if (network == null || sigmas == null) {
+            throw new IllegalArgumentException(WHO + ": " + (network == null ? "network" : "sigmas") + " must not be null");
+        }
         if (sigmas.length == 0) {
             throw new IllegalArgumentException(WHO + ": no noise levels given");
         }
@@ -47,8 +51,35 @@ public final class MultiLevelDenoisingScoreMatching implements Loss {
             level[i] = sigmas[Math.min(sigmas.length - 1, (int) (u[i] * sigmas.length))];
         }
         Tensor sigma = Tensor.of(batch.dtype(), level).to(batch.device());
+        return loss(batch, sigma, rng.normal(batch.device(), batch.dtype(), batch.shape()));
+    }
+
+    /**
+     * The loss with given noise levels {@code sigma [B]} (positive; the levels drawn are this loss's own, but any
+     * positive values are accepted) and noise {@code ε}, shaped like {@code batch}, instead of drawn ones, so a
+     * computation can be repeated exactly.
+     */
+    public Var compute(Tensor batch, Tensor sigma, Tensor eps) {
+        Losses.checkSamples(WHO, batch);
+        Losses.checkNoise(WHO, "ε", eps, batch);
+        int b = batch.size(0);
+        if (sigma == null || sigma.rank() != 1 || sigma.size(0) != b || sigma.dtype() != batch.dtype()
+                || sigma.device() != batch.device()) {
+            throw new IllegalArgumentException(WHO + ": sigma should be [" + b + "] " + batch.dtype() + " on "
+                    + batch.device() + ", got " + (sigma == null ? "null" : Shapes.format(sigma.shape()) + " "
+                    + sigma.dtype() + " on " + sigma.device()));
+        }
+        double smallest = sigma.min(new int[] {0}, false).item();
+        if (!(smallest > 0)) {
+            throw new IllegalArgumentException(WHO + ": noise levels sigma must be positive, the smallest is " + smallest);
+        }
+        return loss(batch, sigma, eps);
+    }
+
+    /** {@code λ(σ) ½ ‖s(x + σε, σ) + ε/σ‖²} averaged over the batch, for checked {@code sigma [B]} and {@code eps}. */
+    private Var loss(Tensor batch, Tensor sigma, Tensor eps) {
+        int b = batch.size(0);
         Tensor sigmaColumn = sigma.unsqueeze(1);
-        Tensor eps = rng.normal(batch.device(), batch.dtype(), batch.shape());
         Tensor flatEps = eps.reshape(b, -1);                              // [B, D]: each sample's coordinates in a row
         Tensor noisy = batch.reshape(b, -1).add(flatEps.mul(sigmaColumn)).reshape(batch.shape());
         Var s = network.score(Var.constant(noisy), Var.constant(sigma));

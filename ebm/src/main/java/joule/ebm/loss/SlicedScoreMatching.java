@@ -5,6 +5,7 @@ import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.nn.Parameter;
 import joule.tensor.RandomStream;
+import joule.tensor.Shapes;
 import joule.tensor.Tensor;
 
 /**
@@ -28,6 +29,8 @@ public final class SlicedScoreMatching implements Loss {
      * @param varianceReduced use {@code ½‖s‖²} (SSM-VR) instead of {@code ½(vᵀs)²}
      */
     public SlicedScoreMatching(Energy energy, int projections, Projection projection, boolean varianceReduced) {
+        Losses.required("SlicedScoreMatching", "energy", energy);
+        Losses.required("SlicedScoreMatching", "projection", projection);
         if (projections < 1) {
             throw new IllegalArgumentException("SlicedScoreMatching: need at least 1 projection, got " + projections);
         }
@@ -40,11 +43,28 @@ public final class SlicedScoreMatching implements Loss {
     @Override
     public Var compute(Tensor batch, RandomStream rng) {
         Losses.checkBatch("SlicedScoreMatching", batch);
+        return compute(batch, projection.sample(batch.device(), batch.dtype(), projections * batch.size(0),
+                batch.size(1), rng));
+    }
+
+    /**
+     * The loss with given projections {@code v [M·B, D]} instead of drawn ones: row {@code m·B + i} is the
+     * {@code m}-th projection of sample {@code i} (the order {@link #compute(Tensor, RandomStream)} draws them in),
+     * so a computation can be repeated exactly.
+     */
+    public Var compute(Tensor batch, Tensor v) {
+        Losses.checkBatch("SlicedScoreMatching", batch);
         int b = batch.size(0);
         int d = batch.size(1);
+        if (v == null || v.rank() != 2 || v.size(0) != projections * b || v.size(1) != d || v.dtype() != batch.dtype()
+                || v.device() != batch.device()) {
+            throw new IllegalArgumentException("SlicedScoreMatching: projections v should be [" + projections * b + ", "
+                    + d + "] " + batch.dtype() + " for " + projections + " projections of a batch "
+                    + Shapes.format(batch.shape()) + ", got " + (v == null ? "null" : Shapes.format(v.shape()) + " "
+                    + v.dtype()));
+        }
         Tensor repeated = projections == 1 ? batch : batch.unsqueeze(0).expand(projections, b, d).reshape(-1, d);
         Var x = Var.leaf(repeated);
-        Tensor v = projection.sample(batch.device(), batch.dtype(), repeated.size(0), d, rng);
         Var curvature;
         Var magnitude;
         if (varianceReduced) {

@@ -21,6 +21,9 @@ abstract class BaseOptimizer implements Optimizer {
 
     BaseOptimizer(String name, List<Parameter> parameters, double lr) {
         this.name = name;
+        if (parameters == null) {
+            throw new IllegalArgumentException(name + ": parameters must not be null");
+        }
         if (parameters.isEmpty()) {
             throw new IllegalArgumentException(name + ": empty parameter list");
         }

@@ -155,6 +155,10 @@ public final class Trainer {
 
     /** A trainer of {@code loss} by {@code optimizer} (over {@code loss.parameters()}) on {@code data [N, …]}. */
     public Trainer(Loss loss, Optimizer optimizer, Tensor data, Options options) {
+        if (loss == null || optimizer == null || data == null || options == null) {
+            throw new IllegalArgumentException("Trainer: " + (loss == null ? "loss" : optimizer == null ? "optimizer"
+                    : data == null ? "data" : "options") + " must not be null");
+        }
         if (data.rank() < 2 || data.size(0) == 0) {
             throw new IllegalArgumentException("Trainer: data must be a non-empty [N, …] of rank ≥ 2, got " + Shapes.format(data.shape()));
         }

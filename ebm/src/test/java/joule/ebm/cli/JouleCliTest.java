@@ -74,11 +74,9 @@ class JouleCliTest {
     @Test
     void trainWritesCheckpointConfigMetricsAndPictures() throws IOException {
         for (String f : List.of("model.safetensors", "train-state.safetensors", "config.json", "metrics.jsonl",
-                "times.jsonl", "loss.png", "energy.png")) {
+                "times.jsonl")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), f);
         }
-        assertImage(run.resolve("energy.png"), 2 * Plots.PANEL, Plots.PANEL);
-        assertImage(run.resolve("loss.png"), 800, 450);
         String config = Files.readString(run.resolve("config.json"));
         assertEquals(config, RunConfig.fromJson(config).toJson());
         List<Map<String, Object>> lines = Files.readAllLines(run.resolve("metrics.jsonl")).stream()
@@ -93,6 +91,8 @@ class JouleCliTest {
                 .map(Json::parseObject).toList();
         assertEquals(20, times.size());
         assertTrue(times.getLast().get("seconds") instanceof Double t && t > 0, times::toString);
+        assertImage(run.resolve("energy.png"), 2 * Plots.PANEL, Plots.PANEL);
+        assertImage(run.resolve("loss.png"), 800, 450);
     }
 
     @Test
@@ -159,8 +159,8 @@ class JouleCliTest {
 
     @Test
     void unknownOptionOrCommandIsOneLineAndExitCode2() {
-        joule("train", "--bogus").assertBadInput("Unknown option: '--bogus'");
-        joule("frobnicate").assertBadInput("Unmatched argument");
+        joule("train", "--bogus").assertBadInput("unknown option '--bogus'");
+        joule("frobnicate").assertBadInput("unknown command 'frobnicate' (known: train, sample, eval, bench, help)");
         joule().assertBadInput("missing command");
     }
 
@@ -262,7 +262,7 @@ class JouleCliTest {
 
     @Test
     void fashionMnistTrainsAndDrawsAGridOfSamples() throws IOException {
-        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist is not installed");
+        assumeTrue(FashionMnist.isInstalled(), "dataset-fashion-mnist is not installed");
         Path out = dir.resolve("fashion");
         Result r = joule("train", "--dataset", "fashion-mnist", "--train-size", "256", "--steps", "3", "--hidden", "16",
                 "--batch-size", "64", "--sampler-steps", "5", "--sample-every", "2", "--out", out.toString());
@@ -276,7 +276,7 @@ class JouleCliTest {
     @ParameterizedTest
     @ValueSource(strings = {"unet ncsn", "resnet-energy pcd"})
     void imageModelsTrainLoadAndSample(String modelAndLoss) throws IOException {
-        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist is not installed");
+        assumeTrue(FashionMnist.isInstalled(), "dataset-fashion-mnist is not installed");
         String[] ml = modelAndLoss.split(" ");
         Path out = dir.resolve("images-" + ml[0]);
         Result r = joule("train", "--dataset", "fashion-mnist", "--model", ml[0], "--loss", ml[1], "--channels", "4",
@@ -296,7 +296,7 @@ class JouleCliTest {
     void imageModelsRejectWhatTheyCannotTrain() {
         joule("train", "--model", "unet", "--loss", "ncsn", "--out", dir.resolve("bad1").toString())
                 .assertBadInput("--model unet needs images: --dataset fashion-mnist");
-        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist is not installed");
+        assumeTrue(FashionMnist.isInstalled(), "dataset-fashion-mnist is not installed");
         joule("train", "--dataset", "fashion-mnist", "--model", "unet", "--loss", "dsm", "--train-size", "32",
                 "--out", dir.resolve("bad2").toString())
                 .assertBadInput("--model unet is a noise-conditional score network: train it with --loss ncsn");
@@ -324,7 +324,9 @@ class JouleCliTest {
         assertTrue(r.out().contains("--loss=NAME") && r.out().contains("--device=NAME"), r.out());
     }
 
+    /** Checks a picture's size; skips the rest of the test where no fonts are installed (no pictures are drawn). */
     private static void assertImage(Path png, int width, int height) throws IOException {
+        assumeTrue(Plots.canDraw(), Plots::whyNot);
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(width, image.getWidth(), png.toString());
         assertEquals(height, image.getHeight(), png.toString());

@@ -44,8 +44,9 @@ class FunctionalOnDeviceTest {
                     .tensor("hessian", Functional.hessian(scalar, x.narrow(0, 0, 2)))
                     .tensor("hessianTrace", Functional.hessianTrace(F, x))
                     .tensor("hessianDiagonal", Functional.hessianDiagonal(F, x))
-                    .tensor("hutchinson Rademacher", Functional.hutchinsonTrace(F, x, 3, Distribution.RADEMACHER, 43))
-                    .tensor("hutchinson normal", Functional.hutchinsonTrace(F, x, 2, Distribution.NORMAL, 44));
+                    .tensor("hutchinson Rademacher",
+                            Functional.hutchinsonTrace(F, x, 3, Distribution.RADEMACHER, new RandomStream(43)))
+                    .tensor("hutchinson normal", Functional.hutchinsonTrace(F, x, 2, Distribution.NORMAL, new RandomStream(44)));
         });
     }
 

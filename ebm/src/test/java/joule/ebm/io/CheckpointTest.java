@@ -165,7 +165,7 @@ class CheckpointTest {
 
         Path garbage = dir.resolve("garbage.safetensors");
         byte[] broken = bytes.clone();
-        broken[8] = (byte) '#';
+        broken[9] = (byte) '#';
         Files.write(garbage, broken);
         e = assertThrows(IOException.class, () -> Checkpoint.load(garbage, mlp(1, DType.FLOAT32).parameters()));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
@@ -182,5 +182,135 @@ class CheckpointTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
+    }
+
+    /**
+     * A PyTorch {@code nn.Sequential(Linear(2, 8), SiLU(), Linear(8, 8), SiLU(), Linear(8, 1))} state dict
+     * ({@code 0.weight, 0.bias, 2.weight, …}, as {@code safetensors.torch.save_file} writes it) loads into Joule's
+     * MLP, named {@code layers.0.weight, …}, through a prefix mapping; non-strict loading reports what is left over.
+     */
+    @Test
+    void aPyTorchSequentialStateDictLoadsThroughAPrefixMapping() throws IOException {
+        MLP source = mlp(1, DType.FLOAT32);
+        Map<String, Tensor> stateDict = new java.util.LinkedHashMap<>();
+        for (Parameter p : source.parameters()) {
+            stateDict.put(p.name().substring("layers.".length()), p.value());
+        }
+        Path file = dir.resolve("torch.safetensors");
+        SafeTensors.write(file, stateDict, Map.of("format", "pt"));
+
+        MLP target = mlp(2, DType.FLOAT32);
+        IllegalArgumentException strict = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.load(file, target.parameters()));
+        assertTrue(strict.getMessage().contains("missing 'layers.0.weight'")
+                && strict.getMessage().contains("unexpected '0.weight'"), strict.getMessage());
+
+        Checkpoint.Report report = Checkpoint.load(file, target.parameters(),
+                Checkpoint.Options.STRICT.renaming("", "layers."));
+        assertEquals(List.of(), report.missing());
+        assertEquals(List.of(), report.unexpected());
+        assertEquals("pt", report.metadata().get("format"));
+        for (int i = 0; i < source.parameters().size(); i++) {
+            assertArrayEquals(source.parameters().get(i).value().toDoubleArray(),
+                    target.parameters().get(i).value().toDoubleArray(), 0);
+        }
+
+        // a state dict with an extra buffer and without the last layer: strict fails, non-strict reports both
+        stateDict.remove("4.weight");
+        stateDict.remove("4.bias");
+        stateDict.put("norm.num_batches_tracked", Tensor.of(new float[] {3}));
+        SafeTensors.write(file, stateDict, Map.of());
+        MLP partial = mlp(3, DType.FLOAT32);
+        double[] lastBefore = partial.parameters().getLast().value().toDoubleArray();
+        Checkpoint.Options renaming = Checkpoint.Options.STRICT.renaming("", "layers.");
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(file, partial.parameters(), renaming));
+        report = Checkpoint.load(file, partial.parameters(), renaming.nonStrict());
+        assertEquals(List.of("layers.4.weight", "layers.4.bias"), report.missing());
+        assertEquals(List.of("norm.num_batches_tracked"), report.unexpected());
+        assertEquals(List.of("layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias"), report.loaded());
+        assertArrayEquals(lastBefore, partial.parameters().getLast().value().toDoubleArray(), 0, "missing: unchanged");
+        assertArrayEquals(source.parameters().getFirst().value().toDoubleArray(),
+                partial.parameters().getFirst().value().toDoubleArray(), 0);
+
+        // shapes are checked even when names are not
+        stateDict.put("0.weight", Tensor.zeros(DType.FLOAT32, 8, 3));
+        SafeTensors.write(file, stateDict, Map.of());
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.load(file, mlp(4, DType.FLOAT32).parameters(), renaming.nonStrict()));
+        assertTrue(shape.getMessage().contains("'0.weight' is [8, 3] float32 in the file but [8, 2]"), shape.getMessage());
+    }
+
+    @Test
+    void nonFiniteWeightsAreAnErrorNamingTheTensor() throws IOException {
+        MLP saved = mlp(1, DType.FLOAT64);
+        Parameter second = saved.parameters().get(1);
+        double[] v = second.value().toDoubleArray();
+        v[3] = Double.NaN;
+        second.set(Tensor.of(v).reshape(second.value().shape()));
+        Path file = dir.resolve("nan.safetensors");
+        Checkpoint.save(file, saved, Map.of());
+        MLP target = mlp(2, DType.FLOAT64);
+        double[] before = target.parameters().getFirst().value().toDoubleArray();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(file, target));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("'" + second.name()
+                + "' holds NaN at flat index 3"), e.getMessage());
+        assertArrayEquals(before, target.parameters().getFirst().value().toDoubleArray(), 0, "nothing loaded");
+    }
+
+    @Test
+    void nullArgumentsAreNamed() {
+        MLP m = mlp(1, DType.FLOAT32);
+        Path file = dir.resolve("x.safetensors");
+        List<org.junit.jupiter.api.function.Executable> calls = List.of(
+                () -> Checkpoint.save(null, m, Map.of()), () -> Checkpoint.save(file, (MLP) null, Map.of()),
+                () -> Checkpoint.save(file, m, null), () -> Checkpoint.load(null, m),
+                () -> Checkpoint.load(file, (MLP) null),
+                () -> Checkpoint.load(file, m.parameters(), null), () -> SafeTensors.read(null),
+                () -> SafeTensors.read("x", null), () -> SafeTensors.write(file, null, Map.of()),
+                () -> Json.parseObject(null));
+        for (var call : calls) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+            assertTrue(e.getMessage().contains("must not be null"), e.getMessage());
+        }
+    }
+
+    /**
+     * Tensors of more than 2 GiB in all (33 of 64 MiB) are written, streamed; the header's offsets pass 2^31 and
+     * the last tensor's values sit at the end of the file.
+     */
+    @Test
+    void moreThanTwoGibibytesAreWritten() throws IOException {
+        int n = 1 << 24;
+        int count = 33;
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            tensors.put("t" + i, i == count - 1 ? Tensor.full(DType.FLOAT32, 2.5, n) : Tensor.zeros(DType.FLOAT32, n));
+        }
+        Path shm = Path.of("/dev/shm");                    // in memory where there is room: disks make this slow
+        Path base = Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() > (3L << 30)
+                ? Files.createTempDirectory(shm, "joule-") : dir;
+        Path file = base.resolve("big.safetensors");
+        SafeTensors.write(file, tensors, Map.of());
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            assertEquals(8 + headerLength(f) + 4L * n * count, f.length());
+            byte[] header = new byte[(int) headerLength(f)];
+            f.seek(8);
+            f.readFully(header);
+            Map<String, Object> h = Json.parseObject(new String(header, StandardCharsets.UTF_8).strip());
+            assertEquals(List.of(4L * n * (count - 1), 4L * n * count),
+                    ((Map<?, ?>) h.get("t" + (count - 1))).get("data_offsets"));
+            f.seek(f.length() - 4);
+            assertEquals(2.5f, Float.intBitsToFloat(Integer.reverseBytes(f.readInt())));
+        } finally {
+            Files.delete(file);
+            if (!base.equals(dir)) {
+                Files.delete(base);
+            }
+        }
+    }
+
+    private static long headerLength(java.io.RandomAccessFile f) throws IOException {
+        f.seek(0);
+        return Long.reverseBytes(f.readLong());
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import joule.ebm.data.FashionMnist;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
@@ -23,7 +22,7 @@ class ImageQualityOnFashionMnistTest {
 
     @BeforeAll
     static void load() {
-        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is not installed at " + FashionMnist.DEFAULT_DIR);
+        assumeTrue(FashionMnist.isInstalled(), "Fashion-MNIST is not installed at " + FashionMnist.DEFAULT_DIR);
         train = FashionMnist.load(FashionMnist.Split.TRAIN);
         test = FashionMnist.load(FashionMnist.Split.TEST);
         classifier = FashionClassifier.pretrained();
