@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
  * a diverged training run with code 1; anything else is a bug and prints its stack trace.
  */
 @Command(name = "joule", mixinStandardHelpOptions = true, version = "joule 0.1.0",
-        description = "Energy-based models: train, sample, evaluate, benchmark.",
+        description = "Energy-based models: train, sample, evaluate, benchmark; score, denoise, inpaint.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, BenchCommand.class,
+                ScoreCommand.class, DenoiseCommand.class, InpaintCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "bin/joule with no arguments runs 'joule train' with its defaults (two moons, SSM-VR, CPU) "
                 + "into ./joule-out. Each command has --help; docs/CLI.md describes options and outputs."})

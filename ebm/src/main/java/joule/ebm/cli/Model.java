@@ -218,6 +218,11 @@ final class Model {
         return spec.sampler().sample(energy(), init, spec.steps(), rng, chainOptions()).state();
     }
 
+    /** The result of {@code body} run with the averaged weights when the model keeps an average (as sampling does). */
+    <T> T withAverages(java.util.function.Supplier<T> body) {
+        return ema == null ? body.get() : ema.withAverages(body);
+    }
+
     /** Writes {@code values} (this model's {@link #state} or a {@link #snapshot}) to {@code file} atomically, as after {@code step} steps. */
     void save(Path file, List<Parameter> values, int trainedSteps) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
