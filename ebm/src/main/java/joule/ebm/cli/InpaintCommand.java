@@ -43,6 +43,10 @@ final class InpaintCommand implements Callable<Integer> {
     @Option(names = "--n", paramLabel = "N", defaultValue = "16", description = "Inpaint the first N inputs.")
     int n;
 
+    @Option(names = "--draws", paramLabel = "K", defaultValue = "1", description = "Average K inpaintings of each "
+            + "input (an estimate of the posterior mean, which PSNR rewards; the picture shows the average too).")
+    int draws;
+
     @Mixin
     AnnealingArgs annealing;
 
@@ -70,8 +74,8 @@ final class InpaintCommand implements Callable<Integer> {
                 annealing.stepSize(model), annealing.steps(model), model.chainOptions()));
         OutputFolder folder = OutputFolder.prepare(out != null ? out : checkpoint.toAbsolutePath().getParent());
         long start = System.nanoTime();
-        Tensor filled = model.withAverages(() -> Applications.checked(() -> inpainting.inpaint(Applications.scores(model),
-                original, known, new RandomStream(seed + 3))));
+        Tensor filled = model.withAverages(() -> Applications.checked(() -> inpainting.posteriorMean(
+                Applications.scores(model), original, known, draws, new RandomStream(seed + 3))));
         double seconds = (System.nanoTime() - start) / 1e9;
         Tensor keep = known.to(on).rank() == 1 ? known.to(on).reshape(1, -1).expand(original.shape()) : known.to(on);
         folder.writeText("inpainted.csv", SampleCommand.csv(filled));
@@ -89,8 +93,8 @@ final class InpaintCommand implements Callable<Integer> {
         double psnr = Psnr.ofMissing(filled, original, keep, range);
         double psnrMean = Psnr.ofMissing(meanFill, original, keep, range);
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "inpainted %d inputs of %s (mask %s) by %s in %.1f s; wrote %s%n", original.size(0),
-                input.name(), mask, inpainting, seconds, written);
+        w.printf(Locale.ROOT, "inpainted %d inputs of %s (mask %s, %s) by %s in %.1f s; wrote %s%n", original.size(0),
+                input.name(), mask, draws == 1 ? "one draw" : "mean of " + draws + " draws", inpainting, seconds, written);
         w.printf(Locale.ROOT, "psnr on the missing coordinates   %7.2f dB   (range %.4g)%n", psnr, range);
         w.printf(Locale.ROOT, "psnr of the training mean there   %7.2f dB   gain %+.2f dB%n", psnrMean, psnr - psnrMean);
         w.flush();

@@ -13,6 +13,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import joule.ebm.cli.JouleCliTest.Result;
 import joule.ebm.data.FashionMnist;
+import joule.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,13 +104,19 @@ class ApplicationsCliTest {
     void inpaintKeepsTheKnownCoordinatesAndRejectsBadMasks() throws IOException {
         Path out = dir.resolve("inpaint");
         Result r = joule("inpaint", "--checkpoint", moons, "--n", "50", "--mask", "1,0", "--sampler-steps", "50",
-                "--step-size", "1e-3", "--out", out.toString());
+                "--step-size", "1e-3", "--draws", "2", "--out", out.toString());
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("psnr on the missing coordinates"), r.out());
         List<String> filled = Files.readAllLines(out.resolve("inpainted.csv"));
         assertEquals(51, filled.size());
+        Tensor data = DataSets.reference("two-moons", null, 0).narrow(0, 0, 50);
+        for (int i = 0; i < 50; i++) {
+            assertEquals((float) data.toDoubleArray()[2 * i], Float.parseFloat(filled.get(i + 1).split(",")[0]),
+                    "known coordinates are kept");
+        }
         joule("inpaint", "--checkpoint", moons, "--mask", "0,0").assertBadInput("mask is all zeros");
         joule("inpaint", "--checkpoint", moons, "--mask", "1,1").assertBadInput("mask is all ones");
+        joule("inpaint", "--checkpoint", moons, "--mask", "1,0", "--draws", "0").assertBadInput("draws must be ≥ 1");
         joule("inpaint", "--checkpoint", moons, "--mask", "1,0,1").assertBadInput("--mask lists 3 values");
         joule("inpaint", "--checkpoint", moons, "--mask", "lower-half").assertBadInput("is for images");
         Path badFile = Files.writeString(dir.resolve("mask.csv"), "1,0,1\n");
