@@ -11,7 +11,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code joule} command: {@code train}, {@code sample}, {@code eval} and {@code bench}. Errors
+ * The {@code joule} command: {@code train}, {@code sample}, {@code eval}, {@code bench}, {@code score}, {@code denoise}
+ * and {@code inpaint}. Errors
  * are one line on stderr: bad input (options, values, files, the output folder) exits with code 2,
  * a diverged training run with code 1; anything else is a bug and prints its stack trace.
  */
@@ -28,7 +29,7 @@ public final class Joule implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: train, sample, eval or bench");
+        throw new ParameterException(spec.commandLine(), "missing command: train, sample, eval, bench, score, denoise or inpaint");
     }
 
     /** The command line with its value converters and error handling; {@code execute(args)} returns the exit code. */
