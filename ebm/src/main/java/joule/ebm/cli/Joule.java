@@ -13,13 +13,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code joule} command: {@code train}, {@code sample}, {@code eval} and {@code bench}. Errors
+ * The {@code joule} command: {@code train}, {@code sample}, {@code eval}, {@code bench}, {@code score}, {@code denoise}
+ * and {@code inpaint}. Errors
  * are one line on stderr: bad input (options, values, files, the output folder) exits with code 2,
  * a diverged training run with code 1; anything else is a bug and prints its stack trace.
  */
 @Command(name = "joule", mixinStandardHelpOptions = true, version = "joule 0.1.0",
-        description = "Energy-based models: train, sample, evaluate, benchmark.",
+        description = "Energy-based models: train, sample, evaluate, benchmark; score, denoise, inpaint.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, BenchCommand.class,
+                ScoreCommand.class, DenoiseCommand.class, InpaintCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "bin/joule with no arguments runs 'joule train' with its defaults (two moons, SSM-VR, CPU) "
                 + "into ./joule-out. Each command has --help; docs/CLI.md describes options and outputs."})
@@ -29,7 +31,7 @@ public final class Joule implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: train, sample, eval or bench");
+        throw new ParameterException(spec.commandLine(), "missing command: train, sample, eval, bench, score, denoise or inpaint");
     }
 
     /** The command line with its value converters and error handling; {@code execute(args)} returns the exit code. */

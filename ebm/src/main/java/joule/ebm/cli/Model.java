@@ -233,4 +233,9 @@ final class Model {
         }
         return spec.sampler().sample(energy(), init, spec.steps(), rng, chainOptions()).state();
     }
+
+    /** The result of {@code body} run with the averaged weights when the model keeps an average (as sampling does). */
+    <T> T withAverages(java.util.function.Supplier<T> body) {
+        return ema == null ? body.get() : ema.withAverages(body);
+    }
 }

@@ -49,7 +49,7 @@ class CorruptCheckpointTest {
     static byte[] bytes;
     static int headerLength;
     static String header;
-    /** The original's model, whose {@link Model#snapshot()} gives fresh parameters to load into. */
+    /** The original's model, whose parameters give fresh ones to load into ({@link #copies}). */
     static Model template;
 
     /** Counts of what the variants did. */
