@@ -95,12 +95,13 @@ public final class DormandPrince {
         int accepted = 0;
         int rejected = 0;
         Tensor[] k = new Tensor[7];
+        boolean nonFinite = false;
         while (dir * (t1 - t) > 0) {
             if (accepted + rejected >= maxSteps) {
-                throw failure("did not reach t = " + t1 + " within " + maxSteps + " steps", t, h);
+                throw failure("did not reach t = " + t1 + " within " + maxSteps + " steps" + cause(nonFinite), t, h);
             }
             if (h < 10 * Math.ulp(Math.max(Math.abs(t), Math.abs(t1)))) {
-                throw failure("the step size fell below the spacing of doubles", t, h);
+                throw failure("the step size fell below the spacing of doubles" + cause(nonFinite), t, h);
             }
             boolean last = h >= Math.abs(t1 - t);
             double step = last ? Math.abs(t1 - t) : h;
@@ -139,6 +140,7 @@ public final class DormandPrince {
                 h = step * Math.max(1, factor);
             } else {
                 rejected++;
+                nonFinite = !Double.isFinite(norm);
                 double factor = Double.isFinite(norm) ? Math.max(MIN_FACTOR, SAFETY * Math.pow(norm, -0.2)) : MIN_FACTOR;
                 h = step * Math.min(1, factor);
             }
@@ -163,6 +165,10 @@ public final class DormandPrince {
         double h1 = !Double.isFinite(d2) ? h0 * 1e-3 : Math.max(d1, d2) <= 1e-15 ? Math.max(1e-6, h0 * 1e-3)
                 : Math.pow(0.01 / Math.max(d1, d2), 0.2);
         return Math.min(Math.min(100 * h0, h1), span);
+    }
+
+    private static String cause(boolean nonFinite) {
+        return nonFinite ? " (the derivative was not finite in the last step tried)" : "";
     }
 
     private static double clamp(double t, double lo, double hi) {

@@ -8,8 +8,9 @@ import joule.tensor.Tensor;
  * Predictor–corrector sampling of the reverse SDE {@code dx = [f − g² s_θ(x, σ(t))] dt + g dw̄} (Song et al. 2021,
  * Algorithms 2–3; ebm-reference, "Reverse SDE"). {@code N} predictor steps on the grid
  * {@code t_i = T − i Δt}, {@code Δt = (T − ε)/N}; at each {@code t_i}, first {@code M} Langevin corrector steps
- * {@code x ← x + η s + sqrt(2η) z} with the signal-to-noise rule {@code η = 2 (r ‖z‖ / ‖s‖)²} per sample
- * ({@code z ~ N(0, I)}, norms over each sample's coordinates, {@code r} the signal-to-noise ratio), then one
+ * {@code x ← x + η s + sqrt(2η) z} with the signal-to-noise rule {@code η = 2 (r ‖z‖ / ‖s‖)²}
+ * ({@code z ~ N(0, I)}, norms over each sample's coordinates, {@code r} the signal-to-noise ratio; see
+ * {@link StepRule} for per-sample or batch-mean norms), then one
  * Euler–Maruyama step of the reverse SDE to {@code t_{i+1}}:
  * {@code x ← x − [f(x, t_i) − g(t_i)² s] Δt + g(t_i) sqrt(Δt) z}. The last predictor step adds no noise (score_sde's
  * {@code denoise}: its mean is returned). {@code M = 0} is the Euler–Maruyama sampler alone. Score evaluations:
@@ -18,18 +19,34 @@ import joule.tensor.Tensor;
 public final class PredictorCorrector {
     private static final String WHO = "PredictorCorrector";
 
+    /** Which norms the corrector's step {@code η = 2 (r ‖z‖ / ‖s‖)²} uses. */
+    public enum StepRule {
+        /**
+         * Each chain's own norms (ebm-reference, "Reverse SDE"). In high dimension {@code ‖s‖} concentrates and this
+         * is a Langevin step; in low dimension a chain where {@code ‖s‖ ≈ 0} (a mode's centre, a saddle between modes)
+         * takes a huge step, which biases the mixture weights (0.64 for 0.8 on NCSN's 2-D mixture; docs/SDE.md).
+         */
+        PER_SAMPLE,
+        /**
+         * The batch means of {@code ‖z‖} and {@code ‖s‖}, one step for all chains, as score_sde's code does
+         * ({@code sampling.py}, {@code LangevinCorrector}: {@code torch.norm(grad.reshape(B, -1), dim=-1).mean()}).
+         */
+        BATCH_MEAN
+    }
+
     private final Sde sde;
     private final int steps;
     private final int correctorSteps;
     private final double snr;
+    private final StepRule rule;
 
     /**
-     * {@code steps = N ≥ 1} predictor steps, {@code correctorSteps = M ≥ 0} corrector steps before each, and the
-     * signal-to-noise ratio {@code r > 0} (score_sde: 0.16 for VE on images).
+     * {@code steps = N ≥ 1} predictor steps, {@code correctorSteps = M ≥ 0} corrector steps before each, the
+     * signal-to-noise ratio {@code r > 0} (score_sde: 0.16 for VE on images) and the corrector's step rule.
      */
-    public PredictorCorrector(Sde sde, int steps, int correctorSteps, double snr) {
-        if (sde == null) {
-            throw new IllegalArgumentException(WHO + ": no SDE given");
+    public PredictorCorrector(Sde sde, int steps, int correctorSteps, double snr, StepRule rule) {
+        if (sde == null || rule == null) {
+            throw new IllegalArgumentException(WHO + ": an SDE and a step rule must be given");
         }
         if (steps < 1 || correctorSteps < 0) {
             throw new IllegalArgumentException(WHO + ": need N ≥ 1 predictor and M ≥ 0 corrector steps, got N = " + steps
@@ -42,6 +59,7 @@ public final class PredictorCorrector {
         this.steps = steps;
         this.correctorSteps = correctorSteps;
         this.snr = snr;
+        this.rule = rule;
     }
 
     /** The score evaluations of one run, {@code N (1 + M)}. */
@@ -85,14 +103,21 @@ public final class PredictorCorrector {
         return x;
     }
 
-    /** One Langevin corrector step at time {@code t} with the per-sample step {@code η = 2 (r ‖z‖ / ‖s‖)²}. */
+    /** One Langevin corrector step at time {@code t} with the step {@code η = 2 (r ‖z‖ / ‖s‖)²} of the rule. */
     private Tensor correct(ScoreNetwork network, Tensor x, double t, RandomStream rng) {
         Tensor s = score(network, x, t);
         Tensor z = normalLike(rng, x);
         int b = x.size(0);
         Tensor zNorm = z.reshape(b, -1).square().sum(1).sqrt();
         Tensor sNorm = s.reshape(b, -1).square().sum(1).sqrt().maximum(x.scalarLike(Double.MIN_NORMAL));
+        if (rule == StepRule.BATCH_MEAN) {
+            zNorm = zNorm.mean();
+            sNorm = sNorm.mean();
+        }
         Tensor eta = zNorm.div(sNorm).mul(snr).square().mul(2);
+        if (rule == StepRule.BATCH_MEAN) {
+            eta = eta.expand(b);
+        }
         int[] column = new int[x.rank()];
         java.util.Arrays.fill(column, 1);
         column[0] = b;
@@ -112,6 +137,6 @@ public final class PredictorCorrector {
 
     @Override
     public String toString() {
-        return WHO + "(" + sde + ", N = " + steps + ", M = " + correctorSteps + ", snr " + snr + ")";
+        return WHO + "(" + sde + ", N = " + steps + ", M = " + correctorSteps + ", snr " + snr + ", " + rule + ")";
     }
 }
