@@ -29,12 +29,28 @@ import joule.tensor.Tensor;
 record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec sampler, TrainingSpec training,
                  StartSpec start) {
 
-    /** The training objectives of {@code --loss}. */
-    enum LossKind { SSM, SSM_VR, ESM, DSM, NCSN, CD, PCD, NCE, FCE }
+    /** The training objectives of {@code --loss}; VESDE and VPSDE are continuous DSM under a score SDE. */
+    enum LossKind {
+        SSM, SSM_VR, ESM, DSM, NCSN, CD, PCD, NCE, FCE, VESDE, VPSDE;
+
+        /** Whether the loss trains a score SDE's network ({@link joule.ebm.sde}). */
+        boolean isSde() {
+            return this == VESDE || this == VPSDE;
+        }
+
+        /** Whether the model is conditioned on noise levels (NCSN and the SDEs). */
+        boolean noiseConditional() {
+            return this == NCSN || isSde();
+        }
+    }
 
     /** The samplers of {@code --sampler}, with their default step size and step count. */
     enum SamplerKind {
-        ULA(0.003, 600), MALA(0.003, 600), HMC(0.03, 100), MH(0.1, 1000), ANNEALED(5e-6, 100);
+        ULA(0.003, 600), MALA(0.003, 600), HMC(0.03, 100), MH(0.1, 1000), ANNEALED(5e-6, 100),
+        /** Predictor–corrector: step size = the signal-to-noise ratio, steps = predictor steps (one corrector each). */
+        PC(0.16, 500),
+        /** The probability-flow ODE: step size = rtol = atol of Dormand–Prince, steps = its step limit. */
+        ODE(1e-5, 10_000);
 
         final double defaultStepSize;
         final int defaultSteps;
@@ -44,9 +60,14 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             this.defaultSteps = defaultSteps;
         }
 
-        /** Annealed Langevin for NCSN, else ULA. */
+        /** Annealed Langevin for NCSN, predictor–corrector for the SDEs, else ULA. */
         static SamplerKind defaultFor(LossKind loss) {
-            return loss == LossKind.NCSN ? ANNEALED : ULA;
+            return loss == LossKind.NCSN ? ANNEALED : loss.isSde() ? PC : ULA;
+        }
+
+        /** Whether the sampler integrates a score SDE from its prior. */
+        boolean sde() {
+            return this == PC || this == ODE;
         }
     }
 
@@ -55,16 +76,20 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
 
     /** Checks that the parts fit together. */
     RunConfig {
-        if (sampler.kind() == SamplerKind.ANNEALED && loss.kind() != LossKind.NCSN) {
-            throw new CliException("--sampler annealed needs a noise-conditional model (--loss ncsn), this one is "
+        if (sampler.kind() == SamplerKind.ANNEALED && loss.kind() != LossKind.NCSN && loss.kind() != LossKind.VESDE) {
+            throw new CliException("--sampler annealed needs a noise-conditional model (--loss ncsn or vesde), this one is "
                     + Names.of(loss.kind()));
+        }
+        if (sampler.kind().sde() && !loss.kind().isSde()) {
+            throw new CliException("--sampler " + Names.of(sampler.kind()) + " needs a score SDE model (--loss vesde or "
+                    + "vpsde), this one is " + Names.of(loss.kind()));
         }
         if (loss.kind() == LossKind.FCE && model.dim() < 2) {
             throw new CliException("--loss fce needs data of dimension ≥ 2 (its flow splits the coordinates), got "
                     + model.dim());
         }
-        if ((loss.kind() == LossKind.NCSN) != (model.noiseLevels().length > 0)) {
-            throw new CliException("config: noise levels must be given for ncsn models and only for them");
+        if (loss.kind().noiseConditional() != (model.noiseLevels().length > 0)) {
+            throw new CliException("config: noise levels must be given for ncsn, vesde and vpsde models and only for them");
         }
         if (start.mean().length != model.dim() || start.std().length != model.dim()) {
             throw new CliException("config: the chains' start has dimension " + start.mean().length + ", the model "
@@ -131,11 +156,12 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                         + " coordinates, not " + image[0] + "×" + image[1] + "×" + image[2]);
             }
             if (kind == ModelKind.UNET && noiseLevels.length == 0) {
-                throw new CliException("--model unet is a noise-conditional score network: train it with --loss ncsn");
+                throw new CliException("--model unet is a noise-conditional score network: train it with --loss ncsn, "
+                        + "vesde or vpsde");
             }
             if (kind == ModelKind.RESNET_ENERGY && noiseLevels.length > 0) {
                 throw new CliException("--model resnet-energy has no noise conditioning: train it with pcd, cd, dsm or "
-                        + "another energy loss, not ncsn");
+                        + "another energy loss, not ncsn, vesde or vpsde");
             }
         }
 
@@ -294,19 +320,25 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             return new SamplerSpec(kind, kind.defaultStepSize, kind.defaultSteps, DEFAULT_LEAPFROG);
         }
 
-        /** The MCMC sampler (not for {@link SamplerKind#ANNEALED}, which {@link Model} runs itself). */
+        /** The MCMC sampler (not for annealed Langevin and the SDE samplers, which {@link Model} runs itself). */
         Sampler sampler() {
             return switch (kind) {
                 case ULA -> new UnadjustedLangevin(stepSize);
                 case MALA -> new Mala(stepSize);
                 case HMC -> new Hmc(stepSize, leapfrog);
                 case MH -> new RandomWalkMetropolis(stepSize);
-                case ANNEALED -> throw new IllegalStateException("annealed Langevin is run by Model.sample");
+                case ANNEALED, PC, ODE -> throw new IllegalStateException(Names.of(kind) + " is run by Model.sample");
             };
         }
 
         /** For messages: {@code ula (step 0.003, 600 steps)}. */
         String describe() {
+            if (kind == SamplerKind.PC) {
+                return "pc (signal-to-noise ratio " + stepSize + ", " + steps + " predictor steps, 1 corrector step each)";
+            }
+            if (kind == SamplerKind.ODE) {
+                return "ode (Dormand–Prince, rtol = atol = " + stepSize + ", at most " + steps + " steps)";
+            }
             return Names.of(kind) + " (step " + stepSize + ", " + steps + (kind == SamplerKind.ANNEALED ? " steps per level"
                     : " steps") + (kind == SamplerKind.HMC ? ", " + leapfrog + " leapfrog steps" : "") + ")";
         }
@@ -439,7 +471,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         SamplerKind samplerKind = Names.parse(SamplerKind.class, "sampler", s.string("kind"));
         return new RunConfig(
                 new DataSpec(d.string("dataset"), d.optionalString("file"), d.integer("train_size")),
-                ModelSpec.fromJson(m, lossKind == LossKind.NCSN),
+                ModelSpec.fromJson(m, lossKind.noiseConditional()),
                 new LossSpec(lossKind, l.has("sigma") ? l.number("sigma") : LossSpec.DEFAULT_SIGMA,
                         l.has("chain_steps") ? l.integer("chain_steps") : LossSpec.DEFAULT_CHAIN_STEPS,
                         l.has("chain_step_size") ? l.number("chain_step_size") : LossSpec.DEFAULT_CHAIN_STEP_SIZE),
