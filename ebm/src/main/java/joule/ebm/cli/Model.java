@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.energy.ScoreNetwork;
@@ -216,7 +217,7 @@ final class Model {
     }
 
     /** Runs {@code body} with the averaged weights when the model keeps an average. */
-    <T> T withAverages(java.util.function.Supplier<T> body) {
+    <T> T withAverages(Supplier<T> body) {
         return ema == null ? body.get() : ema.withAverages(body);
     }
 

@@ -1,5 +1,6 @@
 package joule.ebm.sde;
 
+import java.util.Arrays;
 import joule.ebm.energy.ScoreNetwork;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
@@ -119,7 +120,7 @@ public final class PredictorCorrector {
             eta = eta.expand(b);
         }
         int[] column = new int[x.rank()];
-        java.util.Arrays.fill(column, 1);
+        Arrays.fill(column, 1);
         column[0] = b;
         eta = eta.reshape(column);
         return x.add(s.mul(eta)).add(z.mul(eta.mul(2).sqrt()));
