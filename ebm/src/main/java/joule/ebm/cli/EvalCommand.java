@@ -29,6 +29,10 @@ import picocli.CommandLine.Spec;
                         + "with Joule: the Fréchet distance of its penultimate features between the samples and 5000 test "
                         + "images, its mean confidence, and the classes the samples cover, beside the same numbers for "
                         + "held-out test images, a Gaussian fitted to the training images, and uniform noise.",
+                "For a score SDE model (vesde, vpsde) it also prints the negative log-likelihood of the first "
+                        + "--likelihood-points data points by the probability-flow ODE (exact divergence up to "
+                        + OdeLikelihood.EXACT_MAX_DIM + " coordinates, Hutchinson above), and bits per dimension for "
+                        + "Fashion-MNIST.",
                 "The data: 2000 fresh points of a toy set (--seed), the first 2000 Fashion-MNIST test images, or every "
                         + "row of a CSV file; by default the checkpoint's training set."})
 final class EvalCommand implements Callable<Integer> {
@@ -53,6 +57,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed of the chains and of toy data.")
     long seed;
 
+    @Option(names = "--likelihood-points", paramLabel = "N", defaultValue = "200",
+            description = "vesde, vpsde: data points whose ODE likelihood is computed.")
+    int likelihoodPoints;
+
     @Mixin
     DeviceArgs device;
 
@@ -61,6 +69,9 @@ final class EvalCommand implements Callable<Integer> {
         data.check();
         if (n < 2) {
             throw new CliException("--n must be ≥ 2, got " + n);
+        }
+        if (likelihoodPoints < 1) {
+            throw new CliException("--likelihood-points must be ≥ 1, got " + likelihoodPoints);
         }
         Device on = device.checked();
         Model model = Model.load(checkpoint, on);
@@ -88,7 +99,11 @@ final class EvalCommand implements Callable<Integer> {
                     GridKl.gridKl(model.energy(), reference, box, CELLS), CELLS, CELLS, box.xMin(), box.xMax(),
                     box.yMin(), box.yMax());
         }
-        if (config.data().dataset().equals(DataSets.FASHION_MNIST) && dataName.equals(DataSets.FASHION_MNIST)) {
+        boolean fashion = config.data().dataset().equals(DataSets.FASHION_MNIST) && dataName.equals(DataSets.FASHION_MNIST);
+        if (config.loss().kind().isSde()) {
+            OdeLikelihood.report(model, reference, likelihoodPoints, seed, fashion, out);
+        }
+        if (fashion) {
             Tensor images = samples.to(Device.CPU).reshape(n, 1, FashionMnist.SIDE, FashionMnist.SIDE);
             try {
                 out.println();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.energy.ScoreNetwork;
@@ -23,14 +24,20 @@ import joule.ebm.nn.ResNetEnergy;
 import joule.ebm.nn.UNet;
 import joule.ebm.sample.AnnealedLangevin;
 import joule.ebm.sample.SamplerOptions;
+import joule.ebm.sde.DormandPrince;
+import joule.ebm.sde.PredictorCorrector;
+import joule.ebm.sde.ProbabilityFlow;
+import joule.ebm.sde.Sde;
+import joule.ebm.sde.VeSde;
+import joule.ebm.sde.VpSde;
 import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 
 /**
- * The model of a run, built from its {@link RunConfig}: an MLP energy {@code dim → hidden… → 1}, for NCSN a
- * {@link NoiseConditionalMLP}, or a {@link UNet} score network on images (which sees the run's flat
+ * The model of a run, built from its {@link RunConfig}: an MLP energy {@code dim → hidden… → 1}, for NCSN and the
+ * score SDEs (vesde, vpsde; conditioned on the SDE's noise level {@code σ(t)}) a {@link NoiseConditionalMLP}, or a {@link UNet} score network on images (which sees the run's flat
  * {@code [B, C·H·W]} data as {@code [B, C, H, W]}), or a {@link ResNetEnergy} on images, with an exponential moving average of its weights when
  * the config asks for one (sampling then uses the averages). Parameters are float32 on the config's
  * device. Checkpoints are safetensors files holding the weights, the network's buffers and the averages
@@ -216,15 +223,48 @@ final class Model {
     }
 
     /**
-     * {@code n} samples {@code [n, dim]} by {@code spec}, from chains started at the config's start Gaussian, with
-     * the averaged weights when the model keeps an average.
+     * The score SDE of a vesde or vpsde model: VE from the smallest to the largest noise level (ε = 1e-5), or VP with
+     * β from 0.1 to 20 (ε = 1e-3).
+     */
+    Sde sde() {
+        double[] levels = config.model().noiseLevels();
+        return switch (config.loss().kind()) {
+            case VESDE -> new VeSde(levels[levels.length - 1], levels[0]);
+            case VPSDE -> new VpSde();
+            default -> throw new CliException("a " + Names.of(config.loss().kind()) + " model has no score SDE");
+        };
+    }
+
+    /** The noise levels a vpsde network is conditioned on, recorded in its config: VP's {@code std(T)} and {@code std(ε)}. */
+    static double[] vpNoiseLevels() {
+        VpSde vp = new VpSde();
+        return new double[] {vp.std(Sde.T), vp.std(vp.epsilon())};
+    }
+
+    /** Runs {@code body} with the averaged weights when the model keeps an average. */
+    <T> T withAverages(Supplier<T> body) {
+        return ema == null ? body.get() : ema.withAverages(body);
+    }
+
+    /**
+     * {@code n} samples {@code [n, dim]} by {@code spec}, from chains started at the config's start Gaussian (pc and
+     * ode: at the SDE's prior), with the averaged weights when the model keeps an average.
      */
     Tensor sample(RunConfig.SamplerSpec spec, int n, RandomStream rng) {
-        Tensor init = config.start().gaussian(DTYPE, config.training().device()).sample(n, rng);
-        return ema == null ? draw(spec, init, rng) : ema.withAverages(() -> draw(spec, init, rng));
+        Tensor init = spec.kind().sde() ? sde().samplePrior(rng, config.training().device(), DTYPE, n, config.model().dim())
+                : config.start().gaussian(DTYPE, config.training().device()).sample(n, rng);
+        return withAverages(() -> draw(spec, init, rng));
     }
 
     private Tensor draw(RunConfig.SamplerSpec spec, Tensor init, RandomStream rng) {
+        if (spec.kind() == RunConfig.SamplerKind.PC) {
+            return new PredictorCorrector(sde(), spec.steps(), 1, spec.stepSize(), PredictorCorrector.StepRule.BATCH_MEAN)
+                    .sample(scoreNetwork(), init, rng);
+        }
+        if (spec.kind() == RunConfig.SamplerKind.ODE) {
+            return new ProbabilityFlow(sde(), scoreNetwork()).sample(init, new DormandPrince(spec.stepSize(),
+                    spec.stepSize(), spec.steps())).x();
+        }
         if (spec.kind() == RunConfig.SamplerKind.ANNEALED) {
             AnnealedLangevin annealed = new AnnealedLangevin(config.model().noiseLevels(), spec.stepSize(), spec.steps(),
                     true);
@@ -232,10 +272,5 @@ final class Model {
                     : annealed.sample(scoreNetwork(), init, rng).state();
         }
         return spec.sampler().sample(energy(), init, spec.steps(), rng, chainOptions()).state();
-    }
-
-    /** The result of {@code body} run with the averaged weights when the model keeps an average (as sampling does). */
-    <T> T withAverages(java.util.function.Supplier<T> body) {
-        return ema == null ? body.get() : ema.withAverages(body);
     }
 }

@@ -14,6 +14,7 @@ import joule.ebm.loss.NoiseContrastiveEstimation;
 import joule.ebm.loss.Projection;
 import joule.ebm.loss.SlicedScoreMatching;
 import joule.ebm.nn.Parameter;
+import joule.ebm.sde.ContinuousDenoisingScoreMatching;
 import joule.ebm.sample.ReplayBuffer;
 import joule.ebm.sample.SamplerOptions;
 import joule.tensor.RandomStream;
@@ -24,8 +25,9 @@ import joule.tensor.Tensor;
  * Settings follow the recipes of the loss convergence tests: one Rademacher projection for SSM
  * and SSM-VR; CD-k and persistent CD with the energy-magnitude regulariser α = 0.1 (PCD: a replay
  * buffer of 8000 chains, 5% restarted uniformly over the data's range); NCE against the data's
- * Gaussian widened 1.5×, one noise sample per data point; FCE against a 4-layer RealNVP. PCD's replay
- * buffer is given too (null for the other losses), as a resumable checkpoint saves it.
+ * Gaussian widened 1.5×, one noise sample per data point; FCE against a 4-layer RealNVP; vesde and vpsde:
+ * continuous DSM under {@link Model#sde()}. PCD's replay buffer is given too (null for the other losses), as a
+ * resumable checkpoint saves it.
  */
 record Objective(Loss loss, List<Parameter> adversary, ReplayBuffer replayBuffer) {
     static final double CD_ALPHA = 0.1;
@@ -42,6 +44,7 @@ record Objective(Loss loss, List<Parameter> adversary, ReplayBuffer replayBuffer
             case ESM -> plain(new ExactScoreMatching(e));
             case DSM -> plain(new DenoisingScoreMatching(e, spec.sigma()));
             case NCSN -> plain(new MultiLevelDenoisingScoreMatching(model.scoreNetwork(), config.model().noiseLevels()));
+            case VESDE, VPSDE -> plain(new ContinuousDenoisingScoreMatching(model.scoreNetwork(), model.sde()));
             case CD, PCD -> {
                 RunConfig.SamplerSpec chains = new RunConfig.SamplerSpec(config.sampler().kind(), spec.chainStepSize(),
                         spec.chainSteps(), config.sampler().leapfrog(), config.sampler().noise());

@@ -30,12 +30,28 @@ import joule.tensor.Tensor;
 record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec sampler, TrainingSpec training,
                  StartSpec start) {
 
-    /** The training objectives of {@code --loss}. */
-    enum LossKind { SSM, SSM_VR, ESM, DSM, NCSN, CD, PCD, NCE, FCE }
+    /** The training objectives of {@code --loss}; VESDE and VPSDE are continuous DSM under a score SDE. */
+    enum LossKind {
+        SSM, SSM_VR, ESM, DSM, NCSN, CD, PCD, NCE, FCE, VESDE, VPSDE;
+
+        /** Whether the loss trains a score SDE's network ({@link joule.ebm.sde}). */
+        boolean isSde() {
+            return this == VESDE || this == VPSDE;
+        }
+
+        /** Whether the model is conditioned on noise levels (NCSN and the SDEs). */
+        boolean noiseConditional() {
+            return this == NCSN || isSde();
+        }
+    }
 
     /** The samplers of {@code --sampler}, with their default step size and step count. */
     enum SamplerKind {
-        ULA(0.003, 600), MALA(0.003, 600), HMC(0.03, 100), MH(0.1, 1000), ANNEALED(5e-6, 100), DECOUPLED(1.0, 60);
+        ULA(0.003, 600), MALA(0.003, 600), HMC(0.03, 100), MH(0.1, 1000), ANNEALED(5e-6, 100), DECOUPLED(1.0, 60),
+        /** Predictor–corrector: step size = the signal-to-noise ratio, steps = predictor steps (one corrector each). */
+        PC(0.16, 500),
+        /** The probability-flow ODE: step size = rtol = atol of Dormand–Prince, steps = its step limit. */
+        ODE(1e-5, 10_000);
 
         final double defaultStepSize;
         final int defaultSteps;
@@ -46,14 +62,22 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         }
 
         /**
-         * Annealed Langevin for NCSN; for an energy on images trained by CD or PCD, Langevin with decoupled noise
-         * (the IGEBM/JEM recipe: exact Langevin noise drowns images); else ULA.
+         * Annealed Langevin for NCSN, predictor–corrector for the SDEs; for an energy on images trained by CD or
+         * PCD, Langevin with decoupled noise (the IGEBM/JEM recipe: exact Langevin noise drowns images); else ULA.
          */
         static SamplerKind defaultFor(LossKind loss, ModelKind model) {
             if (loss == LossKind.NCSN) {
                 return ANNEALED;
             }
+            if (loss.isSde()) {
+                return PC;
+            }
             return model == ModelKind.RESNET_ENERGY && (loss == LossKind.CD || loss == LossKind.PCD) ? DECOUPLED : ULA;
+        }
+
+        /** Whether the sampler integrates a score SDE from its prior. */
+        boolean sde() {
+            return this == PC || this == ODE;
         }
     }
 
@@ -62,16 +86,20 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
 
     /** Checks that the parts fit together. */
     RunConfig {
-        if (sampler.kind() == SamplerKind.ANNEALED && loss.kind() != LossKind.NCSN) {
-            throw new CliException("--sampler annealed needs a noise-conditional model (--loss ncsn), this one is "
+        if (sampler.kind() == SamplerKind.ANNEALED && loss.kind() != LossKind.NCSN && loss.kind() != LossKind.VESDE) {
+            throw new CliException("--sampler annealed needs a noise-conditional model (--loss ncsn or vesde), this one is "
                     + Names.of(loss.kind()));
+        }
+        if (sampler.kind().sde() && !loss.kind().isSde()) {
+            throw new CliException("--sampler " + Names.of(sampler.kind()) + " needs a score SDE model (--loss vesde or "
+                    + "vpsde), this one is " + Names.of(loss.kind()));
         }
         if (loss.kind() == LossKind.FCE && model.dim() < 2) {
             throw new CliException("--loss fce needs data of dimension ≥ 2 (its flow splits the coordinates), got "
                     + model.dim());
         }
-        if ((loss.kind() == LossKind.NCSN) != (model.noiseLevels().length > 0)) {
-            throw new CliException("config: noise levels must be given for ncsn models and only for them");
+        if (loss.kind().noiseConditional() != (model.noiseLevels().length > 0)) {
+            throw new CliException("config: noise levels must be given for ncsn, vesde and vpsde models and only for them");
         }
         ModelSize.checkLimit(model, model.kind() == ModelKind.MLP ? "--hidden " + model.hidden().stream()
                 .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) : "--model " + Names.of(model.kind())
@@ -143,11 +171,12 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                         + " coordinates, not " + image[0] + "×" + image[1] + "×" + image[2]);
             }
             if (kind == ModelKind.UNET && noiseLevels.length == 0) {
-                throw new CliException("--model unet is a noise-conditional score network: train it with --loss ncsn");
+                throw new CliException("--model unet is a noise-conditional score network: train it with --loss ncsn, "
+                        + "vesde or vpsde");
             }
             if (kind == ModelKind.RESNET_ENERGY && noiseLevels.length > 0) {
                 throw new CliException("--model resnet-energy has no noise conditioning: train it with pcd, cd, dsm or "
-                        + "another energy loss, not ncsn");
+                        + "another energy loss, not ncsn, vesde or vpsde");
             }
         }
 
@@ -312,7 +341,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
             return new SamplerSpec(kind, kind.defaultStepSize, kind.defaultSteps, DEFAULT_LEAPFROG, DEFAULT_NOISE);
         }
 
-        /** The MCMC sampler (not for {@link SamplerKind#ANNEALED}, which {@link Model} runs itself). */
+        /** The MCMC sampler (not for annealed Langevin and the SDE samplers, which {@link Model} runs itself). */
         Sampler sampler() {
             return switch (kind) {
                 case ULA -> new UnadjustedLangevin(stepSize);
@@ -320,12 +349,18 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
                 case HMC -> new Hmc(stepSize, leapfrog);
                 case MH -> new RandomWalkMetropolis(stepSize);
                 case DECOUPLED -> new DecoupledLangevin(stepSize, noise);
-                case ANNEALED -> throw new IllegalStateException("annealed Langevin is run by Model.sample");
+                case ANNEALED, PC, ODE -> throw new IllegalStateException(Names.of(kind) + " is run by Model.sample");
             };
         }
 
         /** For messages: {@code ula (step 0.003, 600 steps)}. */
         String describe() {
+            if (kind == SamplerKind.PC) {
+                return "pc (signal-to-noise ratio " + stepSize + ", " + steps + " predictor steps, 1 corrector step each)";
+            }
+            if (kind == SamplerKind.ODE) {
+                return "ode (Dormand–Prince, rtol = atol = " + stepSize + ", at most " + steps + " steps)";
+            }
             return Names.of(kind) + " (step " + stepSize + ", " + steps + (kind == SamplerKind.ANNEALED ? " steps per level"
                     : " steps") + (kind == SamplerKind.HMC ? ", " + leapfrog + " leapfrog steps" : "")
                     + (kind == SamplerKind.DECOUPLED ? ", noise " + noise : "") + ")";
@@ -470,7 +505,7 @@ record RunConfig(DataSpec data, ModelSpec model, LossSpec loss, SamplerSpec samp
         SamplerKind samplerKind = Names.parse(SamplerKind.class, "sampler", s.string("kind"));
         return new RunConfig(
                 new DataSpec(d.string("dataset"), d.optionalString("file"), d.integer("train_size")),
-                ModelSpec.fromJson(m, lossKind == LossKind.NCSN),
+                ModelSpec.fromJson(m, lossKind.noiseConditional()),
                 new LossSpec(lossKind, l.has("sigma") ? l.number("sigma") : LossSpec.DEFAULT_SIGMA,
                         l.has("chain_steps") ? l.integer("chain_steps") : LossSpec.DEFAULT_CHAIN_STEPS,
                         l.has("chain_step_size") ? l.number("chain_step_size") : LossSpec.DEFAULT_CHAIN_STEP_SIZE),

@@ -108,19 +108,23 @@ final class TrainCommand implements Callable<Integer> {
     Activation activation;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ssm-vr",
-            description = "ssm, ssm-vr, esm, dsm, ncsn, cd, pcd, nce or fce.")
+            description = "ssm, ssm-vr, esm, dsm, ncsn, cd, pcd, nce, fce, vesde or vpsde (continuous DSM under the "
+                    + "VE SDE from --sigma-min to --sigma-max, or the VP SDE with β from 0.1 to 20).")
     RunConfig.LossKind loss;
 
     @Option(names = "--sigma", paramLabel = "σ", defaultValue = "0.1", description = "dsm: the noise level.")
     double sigma;
 
-    @Option(names = "--sigma-max", paramLabel = "σ", defaultValue = "1", description = "ncsn: the largest noise level.")
+    @Option(names = "--sigma-max", paramLabel = "σ", defaultValue = "1", description = "ncsn, vesde: the largest noise "
+            + "level (for vesde about the largest distance between data points).")
     double sigmaMax;
 
-    @Option(names = "--sigma-min", paramLabel = "σ", defaultValue = "0.01", description = "ncsn: the smallest noise level.")
+    @Option(names = "--sigma-min", paramLabel = "σ", defaultValue = "0.01", description = "ncsn, vesde: the smallest "
+            + "noise level.")
     double sigmaMin;
 
-    @Option(names = "--levels", paramLabel = "L", defaultValue = "10", description = "ncsn: noise levels (geometric).")
+    @Option(names = "--levels", paramLabel = "L", defaultValue = "10", description = "ncsn: noise levels (geometric); "
+            + "vesde: the levels of --sampler annealed on its network.")
     int levels;
 
     @Option(names = "--chain-steps", paramLabel = "K", defaultValue = "20",
@@ -201,8 +205,9 @@ final class TrainCommand implements Callable<Integer> {
             return resumeRun();
         }
         data.check();
-        double[] noiseLevels = loss == RunConfig.LossKind.NCSN ? RunConfig.ModelSpec.levels(sigmaMax, sigmaMin, levels)
-                : new double[0];
+        double[] noiseLevels = loss == RunConfig.LossKind.NCSN || loss == RunConfig.LossKind.VESDE
+                ? RunConfig.ModelSpec.levels(sigmaMax, sigmaMin, levels)
+                : loss == RunConfig.LossKind.VPSDE ? Model.vpNoiseLevels() : new double[0];
         RunConfig.SamplerSpec samplerSpec = sampler.resolve(
                 RunConfig.SamplerSpec.defaults(RunConfig.SamplerKind.defaultFor(loss, modelKind)));
         RunConfig.LossSpec lossSpec = new RunConfig.LossSpec(loss, sigma, chainSteps, chainStepSize != null ? chainStepSize

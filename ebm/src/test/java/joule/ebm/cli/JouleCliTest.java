@@ -260,6 +260,40 @@ class JouleCliTest {
         assertEquals(10, Model.load(out.resolve("model.safetensors"), Device.CPU).step());
     }
 
+    /** Score SDE models: pc, ode and (VE) annealed samples, and the ODE likelihood printed by eval. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vesde", "vpsde"})
+    void scoreSdeModelsSampleByPcAndOdeAndEvalPrintsTheOdeLikelihood(String loss) {
+        Path out = dir.resolve("sde-" + loss);
+        Result r = joule("train", "--loss", loss, "--sigma-max", "4", "--levels", "5", "--steps", "30", "--hidden", "16",
+                "--batch-size", "64", "--train-size", "500", "--eval-every", "0", "--eval-samples", "50",
+                "--sampler-steps", "10", "--out", out.toString());
+        assertEquals(0, r.code(), r::toString);
+        String checkpoint = out.resolve("model.safetensors").toString();
+        Result ode = joule("sample", "--checkpoint", checkpoint, "--sampler", "ode", "--step-size", "1e-3", "--n", "50");
+        assertEquals(0, ode.code(), ode::toString);
+        assertTrue(ode.out().contains("drew 50 samples by ode (Dormand–Prince, rtol = atol = 0.001"), ode.out());
+        Result eval = joule("eval", "--checkpoint", checkpoint, "--n", "50", "--sampler-steps", "10",
+                "--likelihood-points", "20");
+        assertEquals(0, eval.code(), eval::toString);
+        assertTrue(eval.out().contains("samples           50 by pc (signal-to-noise ratio 0.16, 10 predictor steps"),
+                eval.out());
+        String line = eval.out().lines().filter(l -> l.startsWith("ode_nll_nats ")).findFirst().orElseThrow();
+        assertTrue(Double.isFinite(Double.parseDouble(line.split("\\s+")[1])) && line.contains("20 points, exact"),
+                line);
+        Result annealed = joule("sample", "--checkpoint", checkpoint, "--sampler", "annealed", "--sampler-steps", "2",
+                "--n", "20");
+        if (loss.equals("vesde")) {
+            assertEquals(0, annealed.code(), annealed::toString);
+        } else {
+            annealed.assertBadInput("--sampler annealed needs a noise-conditional model (--loss ncsn or vesde)");
+        }
+        joule("sample", "--checkpoint", run.resolve("model.safetensors").toString(), "--sampler", "pc")
+                .assertBadInput("--sampler pc needs a score SDE model (--loss vesde or vpsde), this one is ssm-vr");
+        joule("eval", "--checkpoint", checkpoint, "--likelihood-points", "0")
+                .assertBadInput("--likelihood-points must be ≥ 1, got 0");
+    }
+
     @Test
     void fashionMnistTrainsAndDrawsAGridOfSamples() throws IOException {
         assumeTrue(FashionMnist.isInstalled(), "dataset-fashion-mnist is not installed");
