@@ -154,35 +154,42 @@ public final class DerivativeAssertions {
 
     /**
      * The energy and the score are the same on every available device as on the CPU (within {@code tol}; the
-     * devices round differently). An energy that is a {@link Module} is moved there and back; others must
-     * follow the device of {@code x}. Returns the devices compared besides the CPU (none without a GPU).
+     * devices round differently). An energy that is a {@link Module} is moved to each device and back to where it
+     * was; others must follow the device of {@code x}. Returns the devices compared besides the CPU (none
+     * without a GPU).
      */
     public static List<Device> assertSameOnEveryDevice(Energy energy, Tolerance tol, Tensor x) {
         checkBatch("devices", x);
-        Tensor cpuX = x.to(Device.CPU);
-        double[] e = energy.energy(cpuX).toDoubleArray();
-        double[] s = energy.score(cpuX).toDoubleArray();
+        Module module = energy instanceof Module m ? m : null;
+        Device home = module == null || module.state().isEmpty() ? Device.CPU
+                : module.state().getFirst().value().device();
         List<Device> compared = new ArrayList<>();
-        for (Device device : availableDevices()) {
-            if (device == Device.CPU) {
-                continue;
+        try {
+            if (module != null) {
+                module.to(Device.CPU);
             }
-            if (energy instanceof Module m) {
-                m.to(device);
-            }
-            try {
+            Tensor cpuX = x.to(Device.CPU);
+            double[] e = energy.energy(cpuX).toDoubleArray();
+            double[] s = energy.score(cpuX).toDoubleArray();
+            for (Device device : availableDevices()) {
+                if (device == Device.CPU) {
+                    continue;
+                }
+                if (module != null) {
+                    module.to(device);
+                }
                 Tensor dx = cpuX.to(device);
                 String who = "same results on " + device + " as on cpu for " + energy;
                 Mismatch.check(who, "energy", energy.energy(dx).to(Device.CPU).toDoubleArray(), e,
                         new int[] {x.size(0)}, tol.atol(), tol.rtol());
                 Mismatch.check(who, "score", energy.score(dx).to(Device.CPU).toDoubleArray(), s, x.shape(), tol.atol(),
                         tol.rtol());
-            } finally {
-                if (energy instanceof Module m) {
-                    m.to(Device.CPU);
-                }
+                compared.add(device);
             }
-            compared.add(device);
+        } finally {
+            if (module != null) {
+                module.to(home);
+            }
         }
         return compared;
     }

@@ -1,7 +1,6 @@
 package joule.testing;
 
 import java.util.List;
-import joule.autograd.Var;
 import joule.ebm.energy.DoubleWellEnergy;
 import joule.ebm.energy.Energy;
 import joule.ebm.energy.GaussianEnergy;
@@ -9,7 +8,7 @@ import joule.ebm.energy.GaussianMixtureEnergy;
 import joule.ebm.energy.RosenbrockEnergy;
 import joule.ebm.nn.Activation;
 import joule.ebm.nn.MLP;
-import joule.ebm.nn.Parameter;
+import joule.ebm.nn.Module;
 import joule.tensor.DType;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
@@ -89,53 +88,12 @@ public final class EnergyArbitraries {
         }
     }
 
-    /** {@code energy} with {@code description} as its {@code toString}; every method delegates. */
+    /**
+     * {@code energy} with {@code description} as its {@code toString}; every method delegates, and an energy that
+     * is a {@link Module} stays one (so it can be moved between devices).
+     */
     static Energy described(Energy energy, String description) {
-        return new Energy() {
-            @Override
-            public Var energy(Var x) {
-                return energy.energy(x);
-            }
-
-            @Override
-            public List<Parameter> parameters() {
-                return energy.parameters();
-            }
-
-            @Override
-            public Tensor energy(Tensor x) {
-                return energy.energy(x);
-            }
-
-            @Override
-            public Tensor score(Tensor x) {
-                return energy.score(x);
-            }
-
-            @Override
-            public EnergyAndScore energyAndScore(Tensor x) {
-                return energy.energyAndScore(x);
-            }
-
-            @Override
-            public Var score(Var x) {
-                return energy.score(x);
-            }
-
-            @Override
-            public ScoreAndLaplacian scoreAndLaplacian(Var x) {
-                return energy.scoreAndLaplacian(x);
-            }
-
-            @Override
-            public DirectionalDerivatives directionalDerivatives(Var x, Tensor v) {
-                return energy.directionalDerivatives(x, v);
-            }
-
-            @Override
-            public String toString() {
-                return description;
-            }
-        };
+        return energy instanceof Module m ? new DescribedModuleEnergy(energy, m, description)
+                : new DescribedEnergy(energy, description);
     }
 }
