@@ -48,7 +48,7 @@ final class Mismatch {
 
     static String describe(String check, String what, double actual, double expected, String index, double atol,
                            double rtol) {
-        return String.format(Locale.ROOT, "%s: %s%s is %.10g, expected %.10g (|difference| %.3g > tolerance %.3g = "
+        return String.format(Locale.ROOT, "%s: %s at %s is %.10g, expected %.10g (|difference| %.3g > tolerance %.3g = "
                         + "atol %.1g + rtol %.1g·|expected|)", check, what, index, actual, expected,
                 Math.abs(actual - expected), atol + rtol * Math.abs(expected), atol, rtol);
     }
