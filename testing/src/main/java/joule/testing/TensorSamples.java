@@ -1,9 +1,9 @@
 package joule.testing;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import joule.tensor.DType;
 import joule.tensor.Device;
 import joule.tensor.Shapes;
@@ -166,14 +166,7 @@ public final class TensorSamples {
                 .as((dtype, out, drop, one, layout, seed) -> {
                     int[][] shapes = new int[operands][];
                     for (int k = 0; k < operands; k++) {
-                        int d = Math.min(drop[k], out.length);
-                        int[] s = Arrays.copyOfRange(out, d, out.length);
-                        for (int i = 0; i < s.length; i++) {
-                            if ((one[k] >> i & 1) != 0) {
-                                s[i] = 1;
-                            }
-                        }
-                        shapes[k] = s;
+                        shapes[k] = broadcastSource(out, drop[k], one[k]);
                     }
                     int[] actual = new int[0];
                     for (int[] s : shapes) {
@@ -258,6 +251,21 @@ public final class TensorSamples {
         if (value < 0) {
             throw new IllegalArgumentException(who + ": " + what + " is negative (" + value + ")");
         }
+    }
+
+    /**
+     * A shape that broadcasts to {@code out}: its first {@code drop} axes dropped (at most all of them), and each
+     * remaining axis {@code i} set to 1 where bit {@code i} of {@code onesMask} is set.
+     */
+    public static int[] broadcastSource(int[] out, int drop, int onesMask) {
+        int d = Math.min(drop, out.length);
+        int[] s = Arrays.copyOfRange(out, d, out.length);
+        for (int i = 0; i < s.length; i++) {
+            if ((onesMask >> i & 1) != 0) {
+                s[i] = 1;
+            }
+        }
+        return s;
     }
 
     // ------------------------------------------------------------------ building
@@ -421,12 +429,16 @@ public final class TensorSamples {
         return v;
     }
 
-    public static int[] permutation(int n, SplittableRandom random) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            order.add(i);
+    /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates). */
+    public static int[] permutation(int n, RandomGenerator random) {
+        int[] p = new int[n];
+        Arrays.setAll(p, i -> i);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
         }
-        java.util.Collections.shuffle(order, new java.util.Random(random.nextLong()));
-        return order.stream().mapToInt(Integer::intValue).toArray();
+        return p;
     }
 }

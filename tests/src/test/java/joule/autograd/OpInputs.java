@@ -6,6 +6,7 @@ import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 import joule.tensor.Tensor;
 import joule.testing.Domain;
+import joule.testing.TensorSamples;
 
 /**
  * Random shapes and float64 values for the op table ({@link OpTable}): shapes of rank 0..3 with
@@ -69,16 +70,14 @@ final class OpInputs {
         return shapes;
     }
 
-    /** A random shape that broadcasts to {@code out}. */
+    /** A random shape that broadcasts to {@code out} ({@link TensorSamples#broadcastSource}). */
     static int[] broadcastSource(Random r, int[] out) {
         int drop = r.nextInt(4) == 0 ? between(r, 0, out.length) : 0;
-        int[] s = Arrays.copyOfRange(out, drop, out.length);
-        for (int i = 0; i < s.length; i++) {
-            if (r.nextInt(3) == 0) {
-                s[i] = 1;
-            }
+        int ones = 0;
+        for (int i = 0; i < out.length; i++) {
+            ones |= r.nextInt(3) == 0 ? 1 << i : 0;
         }
-        return s;
+        return TensorSamples.broadcastSource(out, drop, ones);
     }
 
     /** A non-negative axis of a rank-{@code rank} tensor written as itself or counted from the end. */
@@ -89,24 +88,12 @@ final class OpInputs {
 
     /** A random subset of the axes (empty means all to the reductions), in random order and form. */
     static int[] axes(Random r, int rank) {
-        int[] order = permutation(r, rank);
+        int[] order = TensorSamples.permutation(rank, r);
         int[] chosen = Arrays.copyOf(order, between(r, 0, rank));
         for (int i = 0; i < chosen.length; i++) {
             chosen[i] = r.nextBoolean() ? chosen[i] : chosen[i] - rank;
         }
         return chosen;
-    }
-
-    static int[] permutation(Random r, int n) {
-        int[] p = new int[n];
-        Arrays.setAll(p, i -> i);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** A random shape of rank 0..3 with {@code numel} elements, one size sometimes given as -1. */
@@ -133,7 +120,7 @@ final class OpInputs {
 
     /** Float64 values from {@code domain}. */
     static Tensor values(Random r, Domain domain, int[] shape) {
-        double[] v = new double[numel(shape)];
+        double[] v = new double[TensorSamples.numel(shape)];
         for (int i = 0; i < v.length; i++) {
             v[i] = domain.next(r);
         }
@@ -146,8 +133,8 @@ final class OpInputs {
      * reach ±4.8, harmless for these piecewise-linear ops.
      */
     static Tensor distinct(Random r, int[] shape) {
-        int n = numel(shape);
-        int[] p = permutation(r, n);
+        int n = TensorSamples.numel(shape);
+        int[] p = TensorSamples.permutation(n, r);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = (p[i] - (n - 1) / 2.0) * 0.15 + uniform(r, -0.02, 0.02);
@@ -167,13 +154,5 @@ final class OpInputs {
     /** A random 0/1 mask. */
     static Tensor mask(Random r, int[] shape) {
         return values(r, rr -> rr.nextBoolean() ? 1 : 0, shape);
-    }
-
-    static int numel(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 }

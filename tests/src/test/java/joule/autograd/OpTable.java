@@ -12,8 +12,6 @@ import static joule.autograd.OpInputs.broadcasting;
 import static joule.autograd.OpInputs.distinct;
 import static joule.autograd.OpInputs.lattice;
 import static joule.autograd.OpInputs.mask;
-import static joule.autograd.OpInputs.numel;
-import static joule.autograd.OpInputs.permutation;
 import static joule.autograd.OpInputs.reshapeTarget;
 import static joule.autograd.OpInputs.shape;
 import static joule.autograd.OpInputs.uniform;
@@ -32,6 +30,7 @@ import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.Tensor;
 import joule.testing.Domain;
+import joule.testing.TensorSamples;
 
 /**
  * Every differentiable op of {@link Var}, with a generator of valid inputs from its domain: the
@@ -284,12 +283,12 @@ final class OpTable {
             // ------------------------------------------------------------ views and shapes
             entry("reshape(int[])", 1, (x, a) -> x[0].reshape(a.ints()), r -> {
                 int[] s = shape(r, 0, 3);
-                return Case.of(Args.ints(reshapeTarget(r, numel(s))), values(r, ANY, s));
+                return Case.of(Args.ints(reshapeTarget(r, TensorSamples.numel(s))), values(r, ANY, s));
             }),
             unary("flatten()", Var::flatten, ANY),
             entry("permute(int[])", 1, (x, a) -> x[0].permute(a.ints()), r -> {
                 int[] s = shape(r, 0, 3);
-                int[] order = permutation(r, s.length);
+                int[] order = TensorSamples.permutation(s.length, r);
                 for (int i = 0; i < order.length; i++) {
                     order[i] = r.nextBoolean() ? order[i] : order[i] - s.length;
                 }
