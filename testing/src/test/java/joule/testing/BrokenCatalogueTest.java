@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import joule.autograd.BrokenOps;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
+import joule.tensor.Device;
 import joule.tensor.Tensor;
 import joule.testing.TensorSamples.Sample;
 import net.jqwik.api.Arbitrary;
@@ -15,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * A catalogue of deliberately broken energies and ops: the default suites ({@link EnergySuite},
+ * A catalogue of thirteen deliberately broken energies and ops: the default suites ({@link EnergySuite},
  * {@link OpSuite}) must catch every one, on every generated input that can show the bug, with a message naming
  * the failed check. Each entry also has an example at the smallest input that shows its bug (the size a
  * failing property shrinks to), stated in its name.
@@ -121,6 +122,10 @@ class BrokenCatalogueTest {
     static final Energy NOT_PERMUTATION_INVARIANT = named("unequal coordinate weights",
             x -> x.square().mul(Var.constant(Tensor.of(new double[] {1, 1.5}))).sum(1));
 
+    /** 13. A kernel wrong only on the GPU: 1% off on CUDA (here ebm's emulated CUDA device, the CPU's arithmetic). */
+    static final Energy DEVICE_BUG = named("kernel wrong on cuda",
+            x -> halfSquaredNorm(x).mul(x.value().device() == Device.CUDA ? 1.01 : 1));
+
     // ---------------------------------------------------------------- properties: caught on every input
 
     /**
@@ -187,6 +192,11 @@ class BrokenCatalogueTest {
     }
 
     @Property(tries = TRIES)
+    void kernelWrongOnTheGpuIsCaught(@ForAll("batches") Sample x) {
+        assertCaught(DEVICE_BUG, x.tensor(), "same results on cuda as on cpu");
+    }
+
+    @Property(tries = TRIES)
     void brokenTranslationInvarianceIsCaught(@ForAll("pairs") Sample x) {
         EnergySuite suite = EnergySuite.of(NOT_TRANSLATION_INVARIANT)
                 .invariantUnderTranslation(Tensor.of(new double[] {1, 1}));
@@ -230,6 +240,7 @@ class BrokenCatalogueTest {
         assertCaught(WRONG_DIRECTIONAL, one, "second()");
         assertCaught(TAIL_BUG, one, "gradcheck: FAILED");
         assertCaught(ASYMMETRIC, three, "Hessian symmetry");
+        assertCaught(DEVICE_BUG, one, "same results on cuda as on cpu");
         // a single element is its own contiguous view: the strided bug needs two, a strided layout of [1, 2]
         assertCaught(STRIDED_BUG, Tensor.of(new double[] {0.5, -1}, 1, 2), "laid out STRIDED");
     }

@@ -1,10 +1,18 @@
 package joule.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import joule.autograd.GradCheck.Tolerance;
 import joule.autograd.Var;
 import joule.ebm.energy.Energy;
 import joule.ebm.energy.RingEnergy;
+import joule.ebm.nn.Activation;
+import joule.ebm.nn.MLP;
+import joule.ebm.nn.NeuralEnergy;
 import joule.ebm.nn.ResNetEnergy;
 import joule.tensor.DType;
+import joule.tensor.Device;
 import joule.tensor.RandomStream;
 import joule.tensor.Tensor;
 import joule.testing.TensorSamples.Sample;
@@ -35,11 +43,30 @@ class CorrectEnergiesPassTest {
         EnergySuite.check(c.energy(), c.x().tensor());
     }
 
-    /** A linear energy (constant score, no curvature) passes: the second-order checks see a zero Hessian. */
+    /**
+     * On ebm's emulated CUDA device (on this test class path through joule-ebm's test-jar): the device check
+     * compares it with the CPU, and the whole suite runs with the energy and the batch there.
+     */
+    @Example
+    void theSuiteRunsOnAnotherDevice() {
+        NeuralEnergy energy = new MLP(Activation.SILU, DType.FLOAT64, new RandomStream(1), 3, 8, 1).asEnergy();
+        Tensor x = new RandomStream(2).uniform(-1, 1, DType.FLOAT64, 2, 3);
+        assertEquals(List.of(Device.CUDA), DerivativeAssertions.assertSameOnEveryDevice(energy, Tolerance.DEFAULT, x));
+        assertEquals(Device.CPU, energy.parameters().getFirst().value().device(), "moved back where it was");
+
+        energy.to(Device.CUDA);
+        EnergySuite.check(energy, x.to(Device.CUDA));
+        assertEquals(Device.CUDA, energy.parameters().getFirst().value().device(), "moved back where it was");
+    }
+
+    /**
+     * A linear energy (constant score, no curvature) passes: the second-order checks see a zero Hessian. Its
+     * coefficients follow the device of {@code x} (a CPU constant fails the device check).
+     */
     @Example
     void linearEnergyPassesTheSuite() {
         Tensor a = Tensor.of(new double[] {1, -2, 0.5});
-        Energy linear = x -> x.mul(Var.constant(a)).sum(1);
+        Energy linear = x -> x.mul(Var.constant(a.to(x.value().device()))).sum(1);
         EnergySuite.check(linear, Tensor.of(new double[] {0.5, 1, -1, 0.25, 2, -0.75}, 2, 3));
     }
 
