@@ -217,8 +217,8 @@ public final class DerivativeAssertions {
     }
 
     /**
-     * A declared invariance: {@code E(transform(x)) = E(x)} row by row, and the score transforms along
-     * (checked through the energy only, so this holds for any invertible {@code transform}).
+     * A declared invariance: {@code E(transform(x)) = E(x)} row by row ({@code transform} maps a batch to a batch
+     * of the same shape).
      *
      * @param name what the invariance is, for the message ("translation by [1, 1]")
      */
