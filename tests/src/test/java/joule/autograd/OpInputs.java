@@ -2,65 +2,46 @@ package joule.autograd;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 import joule.tensor.Tensor;
+import joule.testing.Domain;
+import joule.testing.TensorSamples;
 
 /**
  * Random shapes and float64 values for the op table ({@link OpTable}): shapes of rank 0..3 with
- * sizes 1..4, broadcast-compatible shape tuples, and values from an op's domain kept away from the
- * points where it is not differentiable.
+ * sizes 1..4, broadcast-compatible shape tuples, and values from an op's {@link Domain} (joule-testing's)
+ * kept away from the points where it is not differentiable.
  *
  * <p>Magnitudes stay moderate (|x| ≤ 2 for smooth ops) so that central differences with
  * {@code eps = 1e-6} are accurate to far better than {@code atol = 1e-5}: the truncation error is
  * about {@code |f'''|·eps²/6} and the rounding error about {@code |f|·1e-16/eps}.
  */
 final class OpInputs {
-    /** The least distance kept from a kink, a tie or a clamp bound. */
-    static final double GAP = 0.1;
+    /** The least distance kept from a kink, a tie or a clamp bound ({@link Domain#GAP}). */
+    static final double GAP = Domain.GAP;
 
     private OpInputs() {
     }
 
-    /** Where an op's values come from. */
-    @FunctionalInterface
-    interface Domain {
-        double draw(Random r);
-    }
-
     /** Anywhere in [-2, 2]. */
-    static final Domain ANY = r -> uniform(r, -2, 2);
+    static final Domain.Interval ANY = Domain.all();
 
-    /** (0.2, 2]: log, sqrt, rsqrt, pow bases. */
-    static final Domain POSITIVE = r -> uniform(r, 0.2, 2);
+    /** [0.2, 2]: log, sqrt, rsqrt, pow bases. */
+    static final Domain.Interval POSITIVE = Domain.positive();
 
     /** ±[0.2, 2]: denominators, reciprocal, and |x| > 0.1 for abs, relu, norm. */
-    static final Domain NONZERO = r -> (r.nextBoolean() ? 1 : -1) * uniform(r, 0.2, 2);
+    static final Domain NONZERO = Domain.mix(1, Domain.uniform(0.2, 2), 1, Domain.uniform(-2, -0.2));
 
-    /** (-0.8, 2]: log1p, away from its pole at -1. */
-    static final Domain ABOVE_MINUS_ONE = r -> uniform(r, -0.8, 2);
+    /** [-0.8, 2]: log1p, away from its pole at -1. */
+    static final Domain.Interval ABOVE_MINUS_ONE = Domain.bounded(-0.8, 2);
 
-    /** {@code domain} with values within {@link #GAP} of any of {@code points} drawn again. */
-    static Domain avoiding(Domain domain, double... points) {
-        return r -> {
-            while (true) {
-                double x = domain.draw(r);
-                boolean clear = true;
-                for (double p : points) {
-                    clear &= Math.abs(x - p) > GAP;
-                }
-                if (clear) {
-                    return x;
-                }
-            }
-        };
-    }
-
-    static double uniform(Random r, double lo, double hi) {
+    static double uniform(RandomGenerator r, double lo, double hi) {
         return lo + (hi - lo) * r.nextDouble();
     }
 
     /** An int in {@code [lo, hi]}. */
-    static int between(Random r, int lo, int hi) {
+    static int between(RandomGenerator r, int lo, int hi) {
         return lo + r.nextInt(hi - lo + 1);
     }
 
@@ -89,16 +70,14 @@ final class OpInputs {
         return shapes;
     }
 
-    /** A random shape that broadcasts to {@code out}. */
+    /** A random shape that broadcasts to {@code out} ({@link TensorSamples#broadcastSource}). */
     static int[] broadcastSource(Random r, int[] out) {
         int drop = r.nextInt(4) == 0 ? between(r, 0, out.length) : 0;
-        int[] s = Arrays.copyOfRange(out, drop, out.length);
-        for (int i = 0; i < s.length; i++) {
-            if (r.nextInt(3) == 0) {
-                s[i] = 1;
-            }
+        int ones = 0;
+        for (int i = 0; i < out.length; i++) {
+            ones |= r.nextInt(3) == 0 ? 1 << i : 0;
         }
-        return s;
+        return TensorSamples.broadcastSource(out, drop, ones);
     }
 
     /** A non-negative axis of a rank-{@code rank} tensor written as itself or counted from the end. */
@@ -109,24 +88,12 @@ final class OpInputs {
 
     /** A random subset of the axes (empty means all to the reductions), in random order and form. */
     static int[] axes(Random r, int rank) {
-        int[] order = permutation(r, rank);
+        int[] order = TensorSamples.permutation(rank, r);
         int[] chosen = Arrays.copyOf(order, between(r, 0, rank));
         for (int i = 0; i < chosen.length; i++) {
             chosen[i] = r.nextBoolean() ? chosen[i] : chosen[i] - rank;
         }
         return chosen;
-    }
-
-    static int[] permutation(Random r, int n) {
-        int[] p = new int[n];
-        Arrays.setAll(p, i -> i);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** A random shape of rank 0..3 with {@code numel} elements, one size sometimes given as -1. */
@@ -153,9 +120,9 @@ final class OpInputs {
 
     /** Float64 values from {@code domain}. */
     static Tensor values(Random r, Domain domain, int[] shape) {
-        double[] v = new double[numel(shape)];
+        double[] v = new double[TensorSamples.numel(shape)];
         for (int i = 0; i < v.length; i++) {
-            v[i] = domain.draw(r);
+            v[i] = domain.next(r);
         }
         return Tensor.of(v).reshape(shape);
     }
@@ -166,8 +133,8 @@ final class OpInputs {
      * reach ±4.8, harmless for these piecewise-linear ops.
      */
     static Tensor distinct(Random r, int[] shape) {
-        int n = numel(shape);
-        int[] p = permutation(r, n);
+        int n = TensorSamples.numel(shape);
+        int[] p = TensorSamples.permutation(n, r);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = (p[i] - (n - 1) / 2.0) * 0.15 + uniform(r, -0.02, 0.02);
@@ -187,13 +154,5 @@ final class OpInputs {
     /** A random 0/1 mask. */
     static Tensor mask(Random r, int[] shape) {
         return values(r, rr -> rr.nextBoolean() ? 1 : 0, shape);
-    }
-
-    static int numel(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 }

@@ -4,7 +4,6 @@ import static joule.autograd.OpInputs.ABOVE_MINUS_ONE;
 import static joule.autograd.OpInputs.ANY;
 import static joule.autograd.OpInputs.NONZERO;
 import static joule.autograd.OpInputs.POSITIVE;
-import static joule.autograd.OpInputs.avoiding;
 import static joule.autograd.OpInputs.axes;
 import static joule.autograd.OpInputs.axis;
 import static joule.autograd.OpInputs.between;
@@ -13,8 +12,6 @@ import static joule.autograd.OpInputs.broadcasting;
 import static joule.autograd.OpInputs.distinct;
 import static joule.autograd.OpInputs.lattice;
 import static joule.autograd.OpInputs.mask;
-import static joule.autograd.OpInputs.numel;
-import static joule.autograd.OpInputs.permutation;
 import static joule.autograd.OpInputs.reshapeTarget;
 import static joule.autograd.OpInputs.shape;
 import static joule.autograd.OpInputs.uniform;
@@ -29,10 +26,11 @@ import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import joule.autograd.GradCheck.Tolerance;
-import joule.autograd.OpInputs.Domain;
 import joule.tensor.Conv2dSpec;
 import joule.tensor.DType;
 import joule.tensor.Tensor;
+import joule.testing.Domain;
+import joule.testing.TensorSamples;
 
 /**
  * Every differentiable op of {@link Var}, with a generator of valid inputs from its domain: the
@@ -205,7 +203,7 @@ final class OpTable {
             entry("clamp(double,double)", 1, (x, a) -> x[0].clamp(a.r(0), a.r(1)), r -> {
                 double lo = uniform(r, -1.5, 0);
                 double hi = lo + uniform(r, 0.3, 2);
-                return Case.of(Args.reals(lo, hi), values(r, avoiding(ANY, lo, hi), shape(r, 0, 3)));
+                return Case.of(Args.reals(lo, hi), values(r, ANY.avoiding(lo, hi), shape(r, 0, 3)));
             }),
             entry("where(Tensor,Var,Var)", 2, (x, a) -> Var.where(a.mask(), x[0], x[1]), r -> {
                 int[][] s = broadcasting(r, 3);
@@ -285,12 +283,12 @@ final class OpTable {
             // ------------------------------------------------------------ views and shapes
             entry("reshape(int[])", 1, (x, a) -> x[0].reshape(a.ints()), r -> {
                 int[] s = shape(r, 0, 3);
-                return Case.of(Args.ints(reshapeTarget(r, numel(s))), values(r, ANY, s));
+                return Case.of(Args.ints(reshapeTarget(r, TensorSamples.numel(s))), values(r, ANY, s));
             }),
             unary("flatten()", Var::flatten, ANY),
             entry("permute(int[])", 1, (x, a) -> x[0].permute(a.ints()), r -> {
                 int[] s = shape(r, 0, 3);
-                int[] order = permutation(r, s.length);
+                int[] order = TensorSamples.permutation(s.length, r);
                 for (int i = 0; i < order.length; i++) {
                     order[i] = r.nextBoolean() ? order[i] : order[i] - s.length;
                 }
@@ -419,7 +417,7 @@ final class OpTable {
     private static Entry withConstant(String signature, BiFunction<Var, Double, Var> f, Domain input,
                                       Domain constant) {
         return entry(signature, 1, (x, a) -> f.apply(x[0], a.r(0)),
-                r -> Case.of(Args.reals(constant.draw(r)), values(r, input, shape(r, 0, 3))));
+                r -> Case.of(Args.reals(constant.next(r)), values(r, input, shape(r, 0, 3))));
     }
 
     /** A reduction over random axes (none: all), with a random keepdim when the op takes one. */

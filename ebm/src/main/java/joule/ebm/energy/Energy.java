@@ -69,7 +69,8 @@ public interface Energy {
      * <p>This default takes {@code D} Hessian-vector products for the whole batch (samples are
      * independent, so one product with a coordinate vector repeated over the batch gives one Hessian
      * row per sample). Energies with structure override it: an MLP energy carries its derivatives
-     * forward through the layers in one pass.
+     * forward through the layers in one pass. A score that does not depend on {@code x} (a linear energy)
+     * gives a Laplacian of 0.
      */
     default ScoreAndLaplacian scoreAndLaplacian(Var x) {
         if (x.rank() != 2) {
@@ -78,6 +79,10 @@ public interface Energy {
         }
         Var score = score(x);
         int d = x.size(1);
+        if (!score.requiresGrad()) {
+            // the score is constant in x (a linear energy): no curvature, and nothing recorded to differentiate
+            return new ScoreAndLaplacian(score, Var.constant(x.value().narrow(1, 0, 1).squeeze(1).zerosLike()));
+        }
         Var trace = null;
         for (int i = 0; i < d; i++) {
             Tensor e = x.value().unitLike(d, i).expand(x.size(0), d);
@@ -108,6 +113,10 @@ public interface Energy {
      */
     static DirectionalDerivatives directionalDerivatives(Var x, Var score, Tensor v) {
         Var slope = score.mul(Var.constant(v)).sum(1).neg();
+        if (!slope.requiresGrad()) {
+            // the score is constant in x (a linear energy): the second directional derivative is 0
+            return new DirectionalDerivatives(slope, Var.constant(slope.value().zerosLike()));
+        }
         Var row = Autograd.grad(new Var[] {slope.sum()}, new Var[] {x}, (Var[]) null,
                 GradOptions.CREATE_GRAPH.withAllowUnused(true))[0];
         return new DirectionalDerivatives(slope, row.mul(Var.constant(v)).sum(1));

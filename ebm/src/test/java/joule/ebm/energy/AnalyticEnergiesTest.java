@@ -265,4 +265,19 @@ class AnalyticEnergiesTest {
         assertTrue(sig.getMessage().contains("RingEnergy") && sig.getMessage().contains("0.0"), sig.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new RingEnergy(1, 1).energy(Var.constant(Tensor.zeros(DType.FLOAT64, 3))));
     }
+
+    /** A linear energy's score does not depend on x: the generic second-order paths give 0 instead of failing. */
+    @Test
+    void linearEnergyHasZeroLaplacianAndSecondDirectionalDerivative() {
+        Tensor a = Tensor.of(new double[] {1, -2, 0.5});
+        Energy linear = x -> x.mul(Var.constant(a)).sum(1);
+        Var x = Var.leaf(new RandomStream(5).normal(DType.FLOAT64, 4, 3));
+        Energy.ScoreAndLaplacian sl = linear.scoreAndLaplacian(x);
+        assertArrayEquals(new double[] {-1, 2, -0.5}, sl.score().value().narrow(0, 0, 1).toDoubleArray());
+        assertArrayEquals(new double[4], sl.laplacian().value().toDoubleArray());
+        Tensor v = new RandomStream(6).rademacher(DType.FLOAT64, 4, 3);
+        Energy.DirectionalDerivatives dd = linear.directionalDerivatives(x, v);
+        assertArrayEquals(v.matmul(a.reshape(3, 1)).reshape(4).toDoubleArray(), dd.first().value().toDoubleArray(), 1e-12);
+        assertArrayEquals(new double[4], dd.second().value().toDoubleArray());
+    }
 }

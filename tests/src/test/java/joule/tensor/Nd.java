@@ -2,6 +2,7 @@ package joule.tensor;
 
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
+import joule.testing.TensorSamples;
 
 /**
  * The reference for view properties: a shape and its row-major values, with every view op
@@ -9,7 +10,7 @@ import java.util.function.UnaryOperator;
  * source it comes from), independently of strides and storage.
  */
 record Nd(int[] shape, double[] values) {
-    static Nd of(TestTensors.Sample s) {
+    static Nd of(TensorSamples.Sample s) {
         return new Nd(s.shape(), s.values());
     }
 
@@ -18,12 +19,12 @@ record Nd(int[] shape, double[] values) {
     }
 
     double at(int[] index) {
-        return values[TestTensors.ravel(index, shape)];
+        return values[TensorSamples.ravel(index, shape)];
     }
 
     /** The array of {@code newShape} whose element at index i is this array's element at {@code source(i)}. */
     Nd map(int[] newShape, UnaryOperator<int[]> source) {
-        double[] v = new double[TestTensors.numel(newShape)];
+        double[] v = new double[TensorSamples.numel(newShape)];
         for (int i = 0; i < v.length; i++) {
             v[i] = at(source.apply(Shapes.unravel(i, newShape)));
         }
@@ -149,7 +150,7 @@ record Nd(int[] shape, double[] values) {
             start[p + 1] = start[p] + parts[p].shape[a];
         }
         s[a] = start[parts.length];
-        double[] v = new double[TestTensors.numel(s)];
+        double[] v = new double[TensorSamples.numel(s)];
         for (int i = 0; i < v.length; i++) {
             int[] index = Shapes.unravel(i, s);
             int p = 0;

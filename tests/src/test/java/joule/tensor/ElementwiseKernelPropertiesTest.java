@@ -1,11 +1,11 @@
 package joule.tensor;
 
-import static joule.tensor.TestTensors.Values.integers;
-import static joule.tensor.TestTensors.Values.logUniform;
-import static joule.tensor.TestTensors.Values.mix;
-import static joule.tensor.TestTensors.Values.of;
-import static joule.tensor.TestTensors.Values.signed;
-import static joule.tensor.TestTensors.Values.uniform;
+import static joule.testing.Domain.integers;
+import static joule.testing.Domain.logUniform;
+import static joule.testing.Domain.mix;
+import static joule.testing.Domain.of;
+import static joule.testing.Domain.signed;
+import static joule.testing.Domain.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,12 +16,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-import joule.tensor.TestTensors.BroadcastSpec;
-import joule.tensor.TestTensors.Layout;
-import joule.tensor.TestTensors.Sample;
-import joule.tensor.TestTensors.Spec;
-import joule.tensor.TestTensors.Values;
 import joule.tensor.cpu.CpuBackend;
+import joule.testing.Domain;
+import joule.testing.TensorSamples;
+import joule.testing.TensorSamples.BroadcastSpec;
+import joule.testing.TensorSamples.Layout;
+import joule.testing.TensorSamples.Sample;
+import joule.testing.TensorSamples.Spec;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -157,17 +158,17 @@ class ElementwiseKernelPropertiesTest {
     }
 
     /** Finite reals of every magnitude the dtype holds, with repeats, ±0 and ±1. */
-    static Values anyReal(DType dtype) {
+    static Domain anyReal(DType dtype) {
         boolean f32 = dtype == DType.FLOAT32;
         return mix(4, uniform(-100, 100), 2, integers(-2, 2), 2, signed(logUniform(f32 ? 1e-44 : 1e-320, f32 ? 1e36 : 1e300)),
                 1, of(0.0, -0.0, 1, -1));
     }
 
     /** Values inside the op's domain, weighted to where its kernel is delicate. */
-    static Values domain(UnaryOp op, DType dtype) {
+    static Domain domain(UnaryOp op, DType dtype) {
         boolean f32 = dtype == DType.FLOAT32;
-        Values positive = logUniform(f32 ? 1e-44 : 1e-320, f32 ? 3e38 : 1e308);
-        Values small = signed(logUniform(1e-12, 1));
+        Domain positive = logUniform(f32 ? 1e-44 : 1e-320, f32 ? 3e38 : 1e308);
+        Domain small = signed(logUniform(1e-12, 1));
         return switch (op) {
             case NEG, ABS, SIGN, SQUARE, RECIPROCAL, RELU -> anyReal(dtype);
             case SQRT, RSQRT -> mix(4, positive, 2, uniform(0, 100), 1, of(0.0, -0.0, 1, 4));
@@ -181,17 +182,17 @@ class ElementwiseKernelPropertiesTest {
     }
 
     /** Operand domains {a, b}, possibly several pairs per op. */
-    static List<Values[]> domains(BinaryOp op, DType dtype) {
-        Values any = anyReal(dtype);
+    static List<Domain[]> domains(BinaryOp op, DType dtype) {
+        Domain any = anyReal(dtype);
         return switch (op) {
-            case ADD, SUB, MUL, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE -> List.<Values[]>of(new Values[] {any, any});
-            case DIV -> List.<Values[]>of(new Values[] {any, r -> {
+            case ADD, SUB, MUL, MAXIMUM, MINIMUM, EQ, NE, LT, LE, GT, GE -> List.<Domain[]>of(new Domain[] {any, any});
+            case DIV -> List.<Domain[]>of(new Domain[] {any, r -> {
                 double v = any.next(r);
-                return v == 0 || TestTensors.round(dtype, v) == 0 ? 1.5 : v;
+                return v == 0 || TensorSamples.round(dtype, v) == 0 ? 1.5 : v;
             }});
             case POW -> List.of(
-                    new Values[] {mix(3, logUniform(1e-3, 1e3), 1, of(0.0, 1)), uniform(-6, 6)},
-                    new Values[] {mix(3, uniform(-5, 5), 2, integers(-3, 3)), integers(-4, 4)});
+                    new Domain[] {mix(3, logUniform(1e-3, 1e3), 1, of(0.0, 1)), uniform(-6, 6)},
+                    new Domain[] {mix(3, uniform(-5, 5), 2, integers(-3, 3)), integers(-4, 4)});
         };
     }
 
@@ -199,24 +200,24 @@ class ElementwiseKernelPropertiesTest {
 
     @Provide
     Arbitrary<Spec> specs() {
-        return TestTensors.specs();
+        return TensorSamples.specs();
     }
 
     @Provide
     Arbitrary<BroadcastSpec> pairs() {
-        return TestTensors.broadcastSpecs(2);
+        return TensorSamples.broadcastSpecs(2);
     }
 
     @Provide
     Arbitrary<BroadcastSpec> triples() {
-        return TestTensors.broadcastSpecs(3);
+        return TensorSamples.broadcastSpecs(3);
     }
 
     @Property(tries = 200)
     void unaryKernelsMatchTheirScalarTwins(@ForAll("specs") Spec spec) {
         DType dt = spec.dtype();
         for (UnaryOp op : UnaryOp.values()) {
-            Sample x = TestTensors.build(spec, domain(op, dt));
+            Sample x = TensorSamples.build(spec, domain(op, dt));
             Supplier<String> what = () -> op.opName() + " of " + x;
             Tensor vector = apply(op, x.tensor());
             Tensor scalar = CpuBackend.withScalarKernels(() -> apply(op, x.tensor()));
@@ -224,7 +225,7 @@ class ElementwiseKernelPropertiesTest {
             assertEquals(dt, vector.dtype(), what);
             double[] expected = new double[x.values().length];
             for (int i = 0; i < expected.length; i++) {
-                expected[i] = TestTensors.round(dt, op.apply(x.values()[i]));
+                expected[i] = TensorSamples.round(dt, op.apply(x.values()[i]));
             }
             double[] s = scalar.toDoubleArray();
             Rounding.assertBitEqual(expected, s, () -> "scalar twin of " + what.get());
@@ -240,19 +241,19 @@ class ElementwiseKernelPropertiesTest {
     @Property(tries = 200)
     void binaryKernelsMatchTheirScalarTwins(@ForAll("pairs") BroadcastSpec spec) {
         DType dt = spec.dtype();
-        int[] ia = TestTensors.broadcastIndex(spec.shapes()[0], spec.out());
-        int[] ib = TestTensors.broadcastIndex(spec.shapes()[1], spec.out());
+        int[] ia = TensorSamples.broadcastIndex(spec.shapes()[0], spec.out());
+        int[] ib = TensorSamples.broadcastIndex(spec.shapes()[1], spec.out());
         for (BinaryOp op : BinaryOp.values()) {
-            for (Values[] domain : domains(op, dt)) {
-                Sample a = TestTensors.build(spec.operand(0), domain[0]);
-                Sample b = TestTensors.build(spec.operand(1), domain[1]);
+            for (Domain[] domain : domains(op, dt)) {
+                Sample a = TensorSamples.build(spec.operand(0), domain[0]);
+                Sample b = TensorSamples.build(spec.operand(1), domain[1]);
                 Supplier<String> what = () -> op.opName() + " of " + a + " and " + b;
                 Tensor vector = apply(op, a.tensor(), b.tensor());
                 Tensor scalar = CpuBackend.withScalarKernels(() -> apply(op, a.tensor(), b.tensor()));
                 assertArrayEquals(spec.out(), vector.shape(), what);
                 double[] expected = new double[ia.length];
                 for (int i = 0; i < expected.length; i++) {
-                    expected[i] = TestTensors.round(dt, op.apply(a.values()[ia[i]], b.values()[ib[i]]));
+                    expected[i] = TensorSamples.round(dt, op.apply(a.values()[ia[i]], b.values()[ib[i]]));
                 }
                 double[] s = scalar.toDoubleArray();
                 Rounding.assertBitEqual(expected, s, () -> "scalar twin of " + what.get());
@@ -269,14 +270,14 @@ class ElementwiseKernelPropertiesTest {
     @Property(tries = 150)
     void whereKernelMatchesItsScalarTwin(@ForAll("triples") BroadcastSpec spec) {
         DType dt = spec.dtype();
-        Sample c = TestTensors.build(spec.operand(0), mix(3, of(0.0, -0.0), 2, of(1, -1, 0.5, Double.NaN, 1e-30)));
-        Sample a = TestTensors.build(spec.operand(1), anyReal(dt));
-        Sample b = TestTensors.build(spec.operand(2), anyReal(dt));
+        Sample c = TensorSamples.build(spec.operand(0), mix(3, of(0.0, -0.0), 2, of(1, -1, 0.5, Double.NaN, 1e-30)));
+        Sample a = TensorSamples.build(spec.operand(1), anyReal(dt));
+        Sample b = TensorSamples.build(spec.operand(2), anyReal(dt));
         Tensor vector = Tensor.where(c.tensor(), a.tensor(), b.tensor());
         Tensor scalar = CpuBackend.withScalarKernels(() -> Tensor.where(c.tensor(), a.tensor(), b.tensor()));
-        int[] ic = TestTensors.broadcastIndex(spec.shapes()[0], spec.out());
-        int[] ia = TestTensors.broadcastIndex(spec.shapes()[1], spec.out());
-        int[] ib = TestTensors.broadcastIndex(spec.shapes()[2], spec.out());
+        int[] ic = TensorSamples.broadcastIndex(spec.shapes()[0], spec.out());
+        int[] ia = TensorSamples.broadcastIndex(spec.shapes()[1], spec.out());
+        int[] ib = TensorSamples.broadcastIndex(spec.shapes()[2], spec.out());
         double[] expected = new double[ic.length];
         for (int i = 0; i < expected.length; i++) {
             expected[i] = c.values()[ic[i]] != 0 ? a.values()[ia[i]] : b.values()[ib[i]];
@@ -293,12 +294,12 @@ class ElementwiseKernelPropertiesTest {
         DType dt = spec.dtype();
         double low = fractional ? lo + 0.1 : lo;
         double high = low + (fractional ? width * 0.7 : width);
-        Sample x = TestTensors.build(spec, mix(6, anyReal(dt), 1, of(Double.NaN)));
+        Sample x = TensorSamples.build(spec, mix(6, anyReal(dt), 1, of(Double.NaN)));
         Tensor vector = x.tensor().clamp(low, high);
         Tensor scalar = CpuBackend.withScalarKernels(() -> x.tensor().clamp(low, high));
         double[] expected = new double[x.values().length];
         for (int i = 0; i < expected.length; i++) {
-            expected[i] = Math.min(Math.max(x.values()[i], TestTensors.round(dt, low)), TestTensors.round(dt, high));
+            expected[i] = Math.min(Math.max(x.values()[i], TensorSamples.round(dt, low)), TensorSamples.round(dt, high));
         }
         Supplier<String> what = () -> "clamp(" + low + ", " + high + ") of " + x;
         assertArrayEquals(x.shape(), vector.shape(), what);
@@ -372,7 +373,7 @@ class ElementwiseKernelPropertiesTest {
                 }
             }
             double[] values = rotate(in.stream().mapToDouble(Double::doubleValue).toArray(), rotate);
-            Sample x = TestTensors.build(new Spec(dt, new int[] {values.length}, layout, rotate), values);
+            Sample x = TensorSamples.build(new Spec(dt, new int[] {values.length}, layout, rotate), values);
             double[] v = apply(op, x.tensor()).toDoubleArray();
             double[] s = CpuBackend.withScalarKernels(() -> apply(op, x.tensor())).toDoubleArray();
             for (int i = 0; i < v.length; i++) {
@@ -385,8 +386,8 @@ class ElementwiseKernelPropertiesTest {
             List<double[]> pairs = new ArrayList<>();
             for (double a : special) {
                 for (double b : special) {
-                    double a32 = TestTensors.round(dt, a);
-                    double b32 = TestTensors.round(dt, b);
+                    double a32 = TensorSamples.round(dt, a);
+                    double b32 = TensorSamples.round(dt, b);
                     boolean domainError = op.restrictedDomain() && Double.isNaN(op.apply(a32, b32))
                             && !Double.isNaN(a32) && !Double.isNaN(b32);
                     if (!domainError) {
@@ -399,8 +400,8 @@ class ElementwiseKernelPropertiesTest {
             }
             double[] av = rotate(pairs.stream().mapToDouble(p -> p[0]).toArray(), rotate);
             double[] bv = rotate(pairs.stream().mapToDouble(p -> p[1]).toArray(), rotate);
-            Sample a = TestTensors.build(new Spec(dt, new int[] {av.length}, layout, rotate), av);
-            Sample b = TestTensors.build(new Spec(dt, new int[] {bv.length}, Layout.CONTIGUOUS, rotate), bv);
+            Sample a = TensorSamples.build(new Spec(dt, new int[] {av.length}, layout, rotate), av);
+            Sample b = TensorSamples.build(new Spec(dt, new int[] {bv.length}, Layout.CONTIGUOUS, rotate), bv);
             double[] v = apply(op, a.tensor(), b.tensor()).toDoubleArray();
             double[] s = CpuBackend.withScalarKernels(() -> apply(op, a.tensor(), b.tensor())).toDoubleArray();
             for (int i = 0; i < v.length; i++) {
@@ -432,8 +433,8 @@ class ElementwiseKernelPropertiesTest {
             }
             for (double x : special) {
                 for (double y : special) {
-                    double a32 = TestTensors.round(dt, x);
-                    double b32 = TestTensors.round(dt, y);
+                    double a32 = TensorSamples.round(dt, x);
+                    double b32 = TensorSamples.round(dt, y);
                     if (!Double.isNaN(op.apply(a32, b32)) || Double.isNaN(a32) || Double.isNaN(b32)) {
                         continue;
                     }
@@ -480,7 +481,7 @@ class ElementwiseKernelPropertiesTest {
      */
     @Property(tries = 100)
     void unaryDomainErrorsNameTheOpAndTheFirstBadValue(@ForAll("specs") Spec spec, @ForAll boolean scalarKernels) {
-        int n = TestTensors.numel(spec.shape());
+        int n = TensorSamples.numel(spec.shape());
         if (n == 0) {
             return;
         }
@@ -491,14 +492,14 @@ class ElementwiseKernelPropertiesTest {
                 continue;
             }
             SplittableRandom random = new SplittableRandom(spec.seed());
-            double[] values = TestTensors.build(spec, domain(op, spec.dtype())).values();
+            double[] values = TensorSamples.build(spec, domain(op, spec.dtype())).values();
             double[] nan = values.clone();
             for (int k = 0; k < 1 + random.nextInt(3); k++) {
                 int at = random.nextInt(n);
                 values[at] = bad[random.nextInt(bad.length)];
                 nan[at] = Double.NaN;
             }
-            Sample x = TestTensors.build(spec, values);
+            Sample x = TensorSamples.build(spec, values);
             int first = 0;
             while (first < n && !Double.isNaN(op.apply(x.values()[first]))) {
                 first++;
@@ -517,7 +518,7 @@ class ElementwiseKernelPropertiesTest {
                     () -> "message \"" + message + "\" for " + op + " of " + x + ", first bad value at " + firstBad);
             assertTrue(message.contains(op.domain()), message);
 
-            Sample y = TestTensors.build(spec, nan);
+            Sample y = TensorSamples.build(spec, nan);
             Supplier<Tensor> runNaN = () -> apply(op, y.tensor());
             double[] out = on(scalarKernels, runNaN).toDoubleArray();
             for (int i = 0; i < n; i++) {
@@ -533,13 +534,13 @@ class ElementwiseKernelPropertiesTest {
     @Property(tries = 100)
     void binaryDomainErrorsNameTheOpAndTheFirstBadPair(@ForAll("pairs") BroadcastSpec spec,
                                                       @ForAll boolean scalarKernels) {
-        int n = TestTensors.numel(spec.out());
+        int n = TensorSamples.numel(spec.out());
         if (n == 0) {
             return;
         }
         DType dt = spec.dtype();
-        int[] ia = TestTensors.broadcastIndex(spec.shapes()[0], spec.out());
-        int[] ib = TestTensors.broadcastIndex(spec.shapes()[1], spec.out());
+        int[] ia = TensorSamples.broadcastIndex(spec.shapes()[0], spec.out());
+        int[] ib = TensorSamples.broadcastIndex(spec.shapes()[1], spec.out());
         for (BinaryOp op : BinaryOp.values()) {
             if (!op.restrictedDomain()) {
                 continue;
@@ -549,17 +550,17 @@ class ElementwiseKernelPropertiesTest {
                     ? new double[][] {{0, 0}, {-0.0, 0}, {0, -0.0}, {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY},
                         {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}}
                     : new double[][] {{-2, 0.5}, {-1e-3, 1.25}, {-8, 1.0 / 3}, {-100, -2.5}};
-            Values[] domain = domains(op, dt).get(0);
-            double[] valid = TestTensors.build(spec.operand(0), domain[0]).values();
+            Domain[] domain = domains(op, dt).get(0);
+            double[] valid = TensorSamples.build(spec.operand(0), domain[0]).values();
             double[] av = valid.clone();
-            double[] bv = TestTensors.build(spec.operand(1), domain[1]).values();
-            Sample bValid = TestTensors.build(spec.operand(1), bv);
+            double[] bv = TensorSamples.build(spec.operand(1), domain[1]).values();
+            Sample bValid = TensorSamples.build(spec.operand(1), bv);
             int at = random.nextInt(n);
             double[] pair = badPairs[random.nextInt(badPairs.length)];
             av[ia[at]] = pair[0];
             bv[ib[at]] = pair[1];
-            Sample a = TestTensors.build(spec.operand(0), av);
-            Sample b = TestTensors.build(spec.operand(1), bv);
+            Sample a = TensorSamples.build(spec.operand(0), av);
+            Sample b = TensorSamples.build(spec.operand(1), bv);
             int first = 0;
             while (first < n && !(Double.isNaN(op.apply(a.values()[ia[first]], b.values()[ib[first]]))
                     && !Double.isNaN(a.values()[ia[first]]) && !Double.isNaN(b.values()[ib[first]]))) {
@@ -579,7 +580,7 @@ class ElementwiseKernelPropertiesTest {
                     () -> "message \"" + message + "\" for " + op + " of " + a + ", " + b + ", first bad pair at " + bad);
 
             valid[ia[at]] = Double.NaN;
-            Sample aNaN = TestTensors.build(spec.operand(0), valid);
+            Sample aNaN = TensorSamples.build(spec.operand(0), valid);
             Supplier<Tensor> runNaN = () -> apply(op, aNaN.tensor(), bValid.tensor());
             double[] out = on(scalarKernels, runNaN).toDoubleArray();
             for (int i = 0; i < n; i++) {
@@ -594,7 +595,7 @@ class ElementwiseKernelPropertiesTest {
 
     @Property(tries = 20)
     void scalarOperandsBroadcastOverEveryLayout(@ForAll("specs") Spec spec, @ForAll @IntRange(min = -9, max = 9) int c) {
-        Sample x = TestTensors.build(spec, anyReal(spec.dtype()));
+        Sample x = TensorSamples.build(spec, anyReal(spec.dtype()));
         double[] v = x.tensor().mul((double) c).add(1.0).toDoubleArray();
         double[] s = CpuBackend.withScalarKernels(() -> x.tensor().mul((double) c).add(1.0)).toDoubleArray();
         Rounding.assertBitEqual(s, v, x::toString);

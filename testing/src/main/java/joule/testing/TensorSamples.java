@@ -1,33 +1,42 @@
-package joule.tensor;
+package joule.testing;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import joule.tensor.DType;
+import joule.tensor.Device;
+import joule.tensor.Shapes;
+import joule.tensor.Tensor;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 /**
- * Generators of test tensors for the kernel and view properties: shapes that hit the kernels' edge
- * cases (0- and 1-sized axes, lengths at and around the vector widths 4, 8, 16 and their
- * multiples), both dtypes, and several memory layouts of the <em>same</em> values, so that a
- * property can compare a result against arithmetic on the plain row-major values.
+ * Generators (jqwik arbitraries) of test tensors: shapes that hit the kernels' edge cases (0- and
+ * 1-sized axes, lengths at and around the vector widths 4, 8, 16 and their multiples), broadcast-compatible
+ * shape tuples, both dtypes, any device, and several memory layouts ({@link Layout}) of the <em>same</em>
+ * values, so that a property can compare a result against arithmetic on the plain row-major values.
  *
- * <p>jqwik generates the structure (dtype, shape, layout, operand shapes), which shrinks to a
- * small failing case; the values come from a seeded {@link SplittableRandom} in the domain the
- * property asks for, so a failing case is reproduced by its seed.
+ * <p>Two ways to get values. {@link #tensors} and {@link #batches} draw them through jqwik from a
+ * {@link Domain}, so shape, layout and values all shrink: for derivative checks on small tensors. The kernel
+ * properties' {@link #specs} and {@link #broadcastSpecs} generate only the structure (dtype, shape, layout,
+ * operand shapes), which shrinks, and {@link #build(Spec, Domain)} draws the values from the spec's seed, which
+ * stays fast for thousands of elements; a failing case is reproduced by its seed.
+ *
+ * <p>Impossible requests (negative sizes or ranks, empty ranges) throw {@link IllegalArgumentException} when
+ * the arbitrary is made, before the property runs.
  */
-final class TestTensors {
+public final class TensorSamples {
     /** At most this many elements per generated tensor, so that hundreds of tries stay fast. */
-    static final int MAX_NUMEL = 4096;
+    public static final int MAX_NUMEL = 4096;
 
-    private TestTensors() {
+    private TensorSamples() {
     }
 
     /** How the values are laid out in memory. */
-    enum Layout {
+    public enum Layout {
         /** {@link Tensor#of}: row-major, offset 0. */
         CONTIGUOUS,
         /** Row-major at a non-zero offset inside a larger buffer (vector loads off alignment). */
@@ -44,77 +53,32 @@ final class TestTensors {
         EXPANDED
     }
 
-    /** A source of values in an op's domain. */
-    @FunctionalInterface
-    interface Values {
-        double next(SplittableRandom random);
-
-        /** Uniform on [lo, hi). */
-        static Values uniform(double lo, double hi) {
-            return r -> lo + (hi - lo) * r.nextDouble();
-        }
-
-        /** Magnitudes spread evenly over the exponents in [lo, hi] (lo > 0), positive. */
-        static Values logUniform(double lo, double hi) {
-            double a = Math.log(lo);
-            double b = Math.log(hi);
-            return r -> Math.exp(a + (b - a) * r.nextDouble());
-        }
-
-        /** Integers in [lo, hi]: repeated values, so comparisons and max/min see ties. */
-        static Values integers(int lo, int hi) {
-            return r -> lo + r.nextInt(hi - lo + 1);
-        }
-
-        /** One of the given values. */
-        static Values of(double... choices) {
-            return r -> choices[r.nextInt(choices.length)];
-        }
-
-        /** Either sign of a magnitude from {@code magnitude}. */
-        static Values signed(Values magnitude) {
-            return r -> r.nextBoolean() ? magnitude.next(r) : -magnitude.next(r);
-        }
-
-        /** One of several sources, picked per value with the given weights. */
-        static Values mix(Object... weightsAndSources) {
-            int k = weightsAndSources.length / 2;
-            int[] weights = new int[k];
-            Values[] sources = new Values[k];
-            int total = 0;
-            for (int i = 0; i < k; i++) {
-                weights[i] = (Integer) weightsAndSources[2 * i];
-                sources[i] = (Values) weightsAndSources[2 * i + 1];
-                total += weights[i];
-            }
-            int sum = total;
-            return r -> {
-                int pick = r.nextInt(sum);
-                for (int i = 0; ; i++) {
-                    pick -= weights[i];
-                    if (pick < 0) {
-                        return sources[i].next(r);
-                    }
-                }
-            };
-        }
-    }
-
     /** Which tensor to build: the values are drawn from {@code seed}. */
-    record Spec(DType dtype, int[] shape, Layout layout, long seed) {
+    public record Spec(DType dtype, Device device, int[] shape, Layout layout, long seed) {
+        /** Checks the shape. */
+        public Spec {
+            checkShape("TensorSamples.Spec", shape);
+        }
+
+        /** A CPU tensor. */
+        public Spec(DType dtype, int[] shape, Layout layout, long seed) {
+            this(dtype, Device.CPU, shape, layout, seed);
+        }
+
         @Override
         public String toString() {
-            return dtype + " " + Arrays.toString(shape) + " " + layout + " seed=" + seed;
+            return dtype + (device == Device.CPU ? "" : " " + device) + " " + Arrays.toString(shape) + " " + layout
+                    + " seed=" + seed;
         }
     }
 
     /** A tensor and the row-major values it holds (already rounded to its dtype). */
-    record Sample(Spec spec, Tensor tensor, double[] values) {
-        int[] shape() {
+    public record Sample(Spec spec, Tensor tensor, double[] values) {
+        public int[] shape() {
             return spec.shape();
         }
 
-        DType dtype() {
+        public DType dtype() {
             return spec.dtype();
         }
 
@@ -126,8 +90,8 @@ final class TestTensors {
     }
 
     /** Operands of a broadcast op: each operand's shape broadcasts to {@code out}. */
-    record BroadcastSpec(DType dtype, int[] out, int[][] shapes, Layout[] layouts, long seed) {
-        Spec operand(int k) {
+    public record BroadcastSpec(DType dtype, int[] out, int[][] shapes, Layout[] layouts, long seed) {
+        public Spec operand(int k) {
             return new Spec(dtype, shapes[k], layouts[k], seed + 0x9E3779B97F4A7C15L * (k + 1));
         }
 
@@ -147,7 +111,8 @@ final class TestTensors {
      * Axis sizes: 0 and 1 often, small sizes, the vector widths (4, 8, 16 lanes and two vectors of
      * 16) and their neighbours, and now and then anything up to {@code max}.
      */
-    static Arbitrary<Integer> sizes(int max) {
+    public static Arbitrary<Integer> sizes(int max) {
+        checkRange("TensorSamples.sizes", "size", 2, max);
         return Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.just(0)),
                 Tuple.of(5, Arbitraries.just(1)),
@@ -157,12 +122,13 @@ final class TestTensors {
     }
 
     /** Shapes of rank {@code minRank..maxRank} with at most {@link #MAX_NUMEL} elements. */
-    static Arbitrary<int[]> shapes(int minRank, int maxRank) {
-        return sizes(40).list().ofMinSize(minRank).ofMaxSize(maxRank).map(TestTensors::capped);
+    public static Arbitrary<int[]> shapes(int minRank, int maxRank) {
+        checkRanks("TensorSamples.shapes", minRank, maxRank);
+        return sizes(40).list().ofMinSize(minRank).ofMaxSize(maxRank).map(TensorSamples::capped);
     }
 
     /** Halves the largest axis until the shape has at most {@link #MAX_NUMEL} elements. */
-    static int[] capped(List<Integer> sizes) {
+    public static int[] capped(List<Integer> sizes) {
         int[] shape = sizes.stream().mapToInt(Integer::intValue).toArray();
         while (numel(shape) > MAX_NUMEL) {
             int big = 0;
@@ -174,11 +140,11 @@ final class TestTensors {
         return shape;
     }
 
-    static Arbitrary<Spec> specs() {
+    public static Arbitrary<Spec> specs() {
         return specs(shapes(0, 4));
     }
 
-    static Arbitrary<Spec> specs(Arbitrary<int[]> shapes) {
+    public static Arbitrary<Spec> specs(Arbitrary<int[]> shapes) {
         return Combinators.combine(Arbitraries.of(DType.class), shapes, Arbitraries.of(Layout.class), Arbitraries.longs())
                 .as(Spec::new);
     }
@@ -187,12 +153,12 @@ final class TestTensors {
      * {@code operands} shapes that broadcast together: an output shape, and per operand some
      * leading axes dropped and some axes set to 1.
      */
-    static Arbitrary<BroadcastSpec> broadcastSpecs(int operands) {
+    public static Arbitrary<BroadcastSpec> broadcastSpecs(int operands) {
         return broadcastSpecs(operands, shapes(0, 4));
     }
 
     /** As {@link #broadcastSpecs(int)}, from output shapes drawn from {@code outShapes}. */
-    static Arbitrary<BroadcastSpec> broadcastSpecs(int operands, Arbitrary<int[]> outShapes) {
+    public static Arbitrary<BroadcastSpec> broadcastSpecs(int operands, Arbitrary<int[]> outShapes) {
         Arbitrary<int[]> drops = Arbitraries.integers().between(0, 4).array(int[].class).ofSize(operands);
         Arbitrary<int[]> ones = Arbitraries.integers().between(0, 15).array(int[].class).ofSize(operands);
         Arbitrary<Layout[]> layouts = Arbitraries.of(Layout.class).array(Layout[].class).ofSize(operands);
@@ -200,14 +166,7 @@ final class TestTensors {
                 .as((dtype, out, drop, one, layout, seed) -> {
                     int[][] shapes = new int[operands][];
                     for (int k = 0; k < operands; k++) {
-                        int d = Math.min(drop[k], out.length);
-                        int[] s = Arrays.copyOfRange(out, d, out.length);
-                        for (int i = 0; i < s.length; i++) {
-                            if ((one[k] >> i & 1) != 0) {
-                                s[i] = 1;
-                            }
-                        }
-                        shapes[k] = s;
+                        shapes[k] = broadcastSource(out, drop[k], one[k]);
                     }
                     int[] actual = new int[0];
                     for (int[] s : shapes) {
@@ -217,16 +176,108 @@ final class TestTensors {
                 });
     }
 
+    /**
+     * Small shapes for derivative checks (whose cost grows with the square of the element count): rank
+     * {@code minRank..maxRank}, each size in {@code 0..maxSize}, shrinking toward rank {@code minRank} and size 0.
+     */
+    public static Arbitrary<int[]> smallShapes(int minRank, int maxRank, int maxSize) {
+        checkRanks("TensorSamples.smallShapes", minRank, maxRank);
+        checkNonNegative("TensorSamples.smallShapes", "maxSize", maxSize);
+        return Arbitraries.integers().between(0, maxSize).list().ofMinSize(minRank).ofMaxSize(maxRank)
+                .map(l -> l.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** {@code operands} shapes that broadcast together (pairs, triples, …), from {@link #broadcastSpecs(int)}. */
+    public static Arbitrary<int[][]> broadcastShapes(int operands) {
+        if (operands < 1) {
+            throw new IllegalArgumentException("TensorSamples.broadcastShapes: needs at least 1 operand, got " + operands);
+        }
+        return broadcastSpecs(operands).map(BroadcastSpec::shapes);
+    }
+
+    /**
+     * Tensors of {@code dtype} on {@code device}, of shapes from {@code shapes}, in every {@link Layout}, with
+     * values from {@code domain}: shape, layout and values all shrink (the values toward the domain's simplest
+     * point), so a failing property reports a small tensor with short numbers. For tensors of up to a few
+     * hundred elements; large kernel tests use {@link #specs} and {@link #build(Spec, Domain)}.
+     */
+    public static Arbitrary<Sample> tensors(DType dtype, Device device, Arbitrary<int[]> shapes, Domain domain) {
+        return shapes.flatMap(shape -> Combinators.combine(domain.values().list().ofSize(numel(shape)),
+                        Arbitraries.of(Layout.class), Arbitraries.longs().between(0, 1000))
+                .as((values, layout, seed) -> build(new Spec(dtype, device, shape, layout, seed),
+                        values.stream().mapToDouble(Double::doubleValue).toArray())));
+    }
+
+    /**
+     * Float64 CPU batches {@code [B, D]} with {@code B} in {@code minB..maxB} and {@code D} in {@code minD..maxD},
+     * in every layout, values from {@code domain} (see {@link #tensors}); they shrink toward the smallest batch.
+     */
+    public static Arbitrary<Sample> batches(int minB, int maxB, int minD, int maxD, Domain domain) {
+        checkRange("TensorSamples.batches", "B", minB, maxB);
+        checkRange("TensorSamples.batches", "D", minD, maxD);
+        Arbitrary<int[]> shapes = Combinators.combine(Arbitraries.integers().between(minB, maxB),
+                Arbitraries.integers().between(minD, maxD)).as((b, d) -> new int[] {b, d});
+        return tensors(DType.FLOAT64, Device.CPU, shapes, domain);
+    }
+
+    /** The values of {@code sample} laid out as {@code layout} (same dtype, device and seed). */
+    public static Sample inLayout(Sample sample, Layout layout) {
+        Spec s = sample.spec();
+        return build(new Spec(s.dtype(), s.device(), s.shape(), layout, s.seed()), sample.values());
+    }
+
+    /** Rejects negative sizes in a shape. */
+    public static void checkShape(String who, int[] shape) {
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                throw new IllegalArgumentException(who + ": negative size " + shape[i] + " at axis " + i + " of "
+                        + Arrays.toString(shape));
+            }
+        }
+    }
+
+    private static void checkRanks(String who, int minRank, int maxRank) {
+        checkRange(who, "rank", minRank, maxRank);
+    }
+
+    private static void checkRange(String who, String what, int min, int max) {
+        checkNonNegative(who, "minimum " + what, min);
+        if (max < min) {
+            throw new IllegalArgumentException(who + ": empty range of " + what + " [" + min + ", " + max + "]");
+        }
+    }
+
+    private static void checkNonNegative(String who, String what, int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(who + ": " + what + " is negative (" + value + ")");
+        }
+    }
+
+    /**
+     * A shape that broadcasts to {@code out}: its first {@code drop} axes dropped (at most all of them), and each
+     * remaining axis {@code i} set to 1 where bit {@code i} of {@code onesMask} is set.
+     */
+    public static int[] broadcastSource(int[] out, int drop, int onesMask) {
+        int d = Math.min(drop, out.length);
+        int[] s = Arrays.copyOfRange(out, d, out.length);
+        for (int i = 0; i < s.length; i++) {
+            if ((onesMask >> i & 1) != 0) {
+                s[i] = 1;
+            }
+        }
+        return s;
+    }
+
     // ------------------------------------------------------------------ building
 
     /** Builds the tensor of {@code spec} holding values drawn from {@code values}. */
-    static Sample build(Spec spec, Values values) {
+    public static Sample build(Spec spec, Domain values) {
         SplittableRandom random = new SplittableRandom(spec.seed());
         return build(spec, draw(values, random, numel(spec.shape()), spec.dtype()), random);
     }
 
     /** Builds a tensor of {@code spec}'s dtype, shape and layout holding exactly {@code values} (rounded to the dtype). */
-    static Sample build(Spec spec, double[] values) {
+    public static Sample build(Spec spec, double[] values) {
         double[] v = values.clone();
         for (int i = 0; i < v.length; i++) {
             v[i] = round(spec.dtype(), v[i]);
@@ -237,7 +288,7 @@ final class TestTensors {
     private static Sample build(Spec spec, double[] values, SplittableRandom random) {
         int[] shape = spec.shape();
         if (spec.layout() != Layout.EXPANDED) {
-            return new Sample(spec, lay(spec.dtype(), shape, values, spec.layout(), random), values);
+            return new Sample(spec, lay(spec.dtype(), spec.device(), shape, values, spec.layout(), random), values);
         }
         // Values repeated along the expanded axes: keep the first of each run, store those once.
         int drop = shape.length == 0 || random.nextBoolean() ? 0 : random.nextInt(shape.length + 1);
@@ -255,22 +306,22 @@ final class TestTensors {
             baseValues[i] = numel(shape) == 0 ? 0 : values[ravel(out, shape)];
         }
         Layout inner = Layout.values()[random.nextInt(Layout.EXPANDED.ordinal())];
-        Tensor t = lay(spec.dtype(), base, baseValues, inner, random).expand(shape);
+        Tensor t = lay(spec.dtype(), spec.device(), base, baseValues, inner, random).expand(shape);
         return new Sample(spec, t, broadcastValues(baseValues, base, shape));
     }
 
-    private static Tensor lay(DType dtype, int[] shape, double[] values, Layout layout, SplittableRandom random) {
+    private static Tensor lay(DType dtype, Device device, int[] shape, double[] values, Layout layout, SplittableRandom random) {
         int n = values.length;
         switch (layout) {
             case CONTIGUOUS -> {
-                return of(dtype, values, shape);
+                return of(dtype, values, shape).to(device);
             }
             case OFFSET -> {
                 int before = 1 + random.nextInt(19);
                 double[] flat = new double[before + n + random.nextInt(3)];
                 Arrays.fill(flat, Double.NaN);
                 System.arraycopy(values, 0, flat, before, n);
-                return Tensor.of(dtype, flat).narrow(0, before, n).reshape(shape);
+                return Tensor.of(dtype, flat).to(device).narrow(0, before, n).reshape(shape);
             }
             case PERMUTED -> {
                 int[] order = permutation(shape.length, random);
@@ -278,12 +329,12 @@ final class TestTensors {
                 for (int i = 0; i < order.length; i++) {
                     inverse[order[i]] = i;
                 }
-                return of(dtype, values, shape).permute(order).contiguous().permute(inverse);
+                return of(dtype, values, shape).to(device).permute(order).contiguous().permute(inverse);
             }
             case STRIDED -> {
                 int rank = shape.length;
                 if (rank == 0) {
-                    return of(dtype, values, shape);
+                    return of(dtype, values, shape).to(device);
                 }
                 int[] step = new int[rank];
                 int[] start = new int[rank];
@@ -305,7 +356,7 @@ final class TestTensors {
                     }
                     flat[ravel(at, big)] = values[i];
                 }
-                Tensor t = Tensor.of(dtype, flat, big);
+                Tensor t = Tensor.of(dtype, flat, big).to(device);
                 for (int a = 0; a < rank; a++) {
                     t = t.slice(a, start[a], start[a] + Math.max(0, (shape[a] - 1) * step[a] + 1), step[a]);
                 }
@@ -315,7 +366,7 @@ final class TestTensors {
         }
     }
 
-    private static double[] draw(Values values, SplittableRandom random, int n, DType dtype) {
+    private static double[] draw(Domain values, SplittableRandom random, int n, DType dtype) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = round(dtype, values.next(random));
@@ -324,18 +375,18 @@ final class TestTensors {
     }
 
     /** A contiguous tensor of any rank holding {@code values} ({@link Tensor#of} with no sizes makes a 1-d tensor). */
-    static Tensor of(DType dtype, double[] values, int[] shape) {
+    public static Tensor of(DType dtype, double[] values, int[] shape) {
         return shape.length == 0 ? Tensor.of(dtype, values).reshape() : Tensor.of(dtype, values, shape);
     }
 
     // ------------------------------------------------------------------ index arithmetic
 
     /** {@code x} rounded to the dtype (as stored). */
-    static double round(DType dtype, double x) {
+    public static double round(DType dtype, double x) {
         return dtype == DType.FLOAT32 ? (double) (float) x : x;
     }
 
-    static int numel(int[] shape) {
+    public static int numel(int[] shape) {
         int n = 1;
         for (int d : shape) {
             n *= d;
@@ -344,7 +395,7 @@ final class TestTensors {
     }
 
     /** The flat row-major position of {@code index}. */
-    static int ravel(int[] index, int[] shape) {
+    public static int ravel(int[] index, int[] shape) {
         int flat = 0;
         for (int i = 0; i < shape.length; i++) {
             flat = flat * shape[i] + index[i];
@@ -353,7 +404,7 @@ final class TestTensors {
     }
 
     /** For each element of {@code out}, the flat position of the element of {@code shape} broadcast onto it. */
-    static int[] broadcastIndex(int[] shape, int[] out) {
+    public static int[] broadcastIndex(int[] shape, int[] out) {
         int n = numel(out);
         int[] map = new int[n];
         int lead = out.length - shape.length;
@@ -369,7 +420,7 @@ final class TestTensors {
     }
 
     /** The values of a row-major tensor of {@code shape} broadcast to {@code out}. */
-    static double[] broadcastValues(double[] values, int[] shape, int[] out) {
+    public static double[] broadcastValues(double[] values, int[] shape, int[] out) {
         int[] map = broadcastIndex(shape, out);
         double[] v = new double[map.length];
         for (int i = 0; i < map.length; i++) {
@@ -378,12 +429,16 @@ final class TestTensors {
         return v;
     }
 
-    static int[] permutation(int n, SplittableRandom random) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            order.add(i);
+    /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates). */
+    public static int[] permutation(int n, RandomGenerator random) {
+        int[] p = new int[n];
+        Arrays.setAll(p, i -> i);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
         }
-        java.util.Collections.shuffle(order, new java.util.Random(random.nextLong()));
-        return order.stream().mapToInt(Integer::intValue).toArray();
+        return p;
     }
 }

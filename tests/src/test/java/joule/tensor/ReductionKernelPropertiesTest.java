@@ -1,11 +1,11 @@
 package joule.tensor;
 
-import static joule.tensor.TestTensors.Values.integers;
-import static joule.tensor.TestTensors.Values.logUniform;
-import static joule.tensor.TestTensors.Values.mix;
-import static joule.tensor.TestTensors.Values.of;
-import static joule.tensor.TestTensors.Values.signed;
-import static joule.tensor.TestTensors.Values.uniform;
+import static joule.testing.Domain.integers;
+import static joule.testing.Domain.logUniform;
+import static joule.testing.Domain.mix;
+import static joule.testing.Domain.of;
+import static joule.testing.Domain.signed;
+import static joule.testing.Domain.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,11 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.function.Supplier;
-import joule.tensor.TestTensors.Layout;
-import joule.tensor.TestTensors.Sample;
-import joule.tensor.TestTensors.Spec;
-import joule.tensor.TestTensors.Values;
 import joule.tensor.cpu.CpuBackend;
+import joule.testing.Domain;
+import joule.testing.TensorSamples;
+import joule.testing.TensorSamples.Layout;
+import joule.testing.TensorSamples.Sample;
+import joule.testing.TensorSamples.Spec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -64,18 +65,18 @@ import net.jqwik.api.constraints.IntRange;
  */
 class ReductionKernelPropertiesTest {
     /** Finite values with ties, zeros of both signs, and a spread of magnitudes. */
-    static Values finite() {
+    static Domain finite() {
         return mix(4, uniform(-100, 100), 2, integers(-3, 3), 1, of(0.0, -0.0), 1, signed(logUniform(1e-3, 1e3)));
     }
 
     /** As {@link #finite()}, now and then a NaN. */
-    static Values withNaN() {
+    static Domain withNaN() {
         return mix(40, finite(), 1, of(Double.NaN));
     }
 
     @Provide
     Arbitrary<Spec> specs() {
-        return TestTensors.specs();
+        return TensorSamples.specs();
     }
 
     /** Rows longer than the 16384-element block: [r, n] with n around one, two and more blocks. */
@@ -95,7 +96,7 @@ class ReductionKernelPropertiesTest {
     Arbitrary<Spec> columns() {
         Arbitrary<Integer> m = Arbitraries.oneOf(Arbitraries.of(16, 17, 31, 32, 33, 255, 256, 257),
                 Arbitraries.integers().between(16, 700));
-        Arbitrary<Integer> r = Arbitraries.oneOf(TestTensors.sizes(40), Arbitraries.integers().between(60, 130));
+        Arbitrary<Integer> r = Arbitraries.oneOf(TensorSamples.sizes(40), Arbitraries.integers().between(60, 130));
         Arbitrary<int[]> shape = Combinators.combine(r, r, m, Arbitraries.of(true, false))
                 .as((r1, r2, cols, three) -> three ? new int[] {Math.min(r1, 12), Math.min(r2, 12), cols}
                         : new int[] {r1, cols});
@@ -131,7 +132,7 @@ class ReductionKernelPropertiesTest {
     /** For each output element (row-major over the kept axes), the reduced values in row-major order. */
     static double[][] groups(double[] values, int[] shape, boolean[] reduced) {
         int[] kept = outShape(shape, reduced, false);
-        int outs = TestTensors.numel(kept);
+        int outs = TensorSamples.numel(kept);
         int n = 1;
         for (int i = 0; i < shape.length; i++) {
             n *= reduced[i] ? shape[i] : 1;
@@ -146,7 +147,7 @@ class ReductionKernelPropertiesTest {
                     keptIndex[j++] = index[a];
                 }
             }
-            int o = TestTensors.ravel(keptIndex, kept);
+            int o = TensorSamples.ravel(keptIndex, kept);
             g[o][fill[o]++] = values[i];
         }
         return g;
@@ -244,7 +245,7 @@ class ReductionKernelPropertiesTest {
         int[] shape = spec.shape();
         boolean[] red = reduced(shape.length, axes);
         int[] out = outShape(shape, red, keepdim);
-        Sample x = TestTensors.build(spec, finite());
+        Sample x = TensorSamples.build(spec, finite());
         double[][] g = groups(x.values(), shape, red);
         boolean empty = reducedCount(shape, red) == 0;
         String where = " over " + Arrays.toString(axes) + (keepdim ? " keepdim" : "") + " of " + x;
@@ -261,7 +262,7 @@ class ReductionKernelPropertiesTest {
                         + exact + " (difference " + Math.abs(s[at] - exact) + ", allowed " + tol + ")");
             }
         }
-        Sample y = TestTensors.build(spec, withNaN());
+        Sample y = TensorSamples.build(spec, withNaN());
         double[][] h = groups(y.values(), shape, red);
         for (ReduceOp op : new ReduceOp[] {ReduceOp.MAX, ReduceOp.MIN}) {
             for (boolean scalar : new boolean[] {false, true}) {
@@ -290,9 +291,9 @@ class ReductionKernelPropertiesTest {
     void argmaxIsTheFirstLargestWithNaNLargest(@ForAll("specs") Spec spec, @ForAll @IntRange(max = 3) int axisPick,
                                                @ForAll boolean negative, @ForAll boolean keepdim) {
         int[] shape = spec.shape();
-        Sample x = TestTensors.build(spec, mix(20, integers(-3, 3), 10, finite(), 1, of(Double.NaN)));
-        if (shape.length == 0 || TestTensors.numel(shape) == 0) {
-            if (TestTensors.numel(shape) == 0) {
+        Sample x = TensorSamples.build(spec, mix(20, integers(-3, 3), 10, finite(), 1, of(Double.NaN)));
+        if (shape.length == 0 || TensorSamples.numel(shape) == 0) {
+            if (TensorSamples.numel(shape) == 0) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> x.tensor().argmax());
                 assertTrue(e.getMessage().startsWith("argmax: "), e.getMessage());
             } else {
@@ -337,7 +338,7 @@ class ReductionKernelPropertiesTest {
         int[] axes = axes(shape.length, mask, negative);
         boolean[] red = reduced(shape.length, axes);
         int[] out = outShape(shape, red, keepdim);
-        Sample x = TestTensors.build(spec, mix(4, uniform(-100, 100), 2, integers(-3, 3), 1, of(0.0, -0.0)));
+        Sample x = TensorSamples.build(spec, mix(4, uniform(-100, 100), 2, integers(-3, 3), 1, of(0.0, -0.0)));
         double[][] g = groups(x.values(), shape, red);
         int n = reducedCount(shape, red);
         String where = " over " + Arrays.toString(axes) + (keepdim ? " keepdim" : "") + " of " + x;

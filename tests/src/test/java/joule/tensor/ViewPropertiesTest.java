@@ -1,8 +1,8 @@
 package joule.tensor;
 
-import static joule.tensor.TestTensors.Values.integers;
-import static joule.tensor.TestTensors.Values.mix;
-import static joule.tensor.TestTensors.Values.uniform;
+import static joule.testing.Domain.integers;
+import static joule.testing.Domain.mix;
+import static joule.testing.Domain.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import joule.tensor.TestTensors.BroadcastSpec;
-import joule.tensor.TestTensors.Layout;
-import joule.tensor.TestTensors.Sample;
-import joule.tensor.TestTensors.Spec;
 import joule.tensor.cpu.CpuBackend;
+import joule.testing.Domain;
+import joule.testing.TensorSamples;
+import joule.testing.TensorSamples.BroadcastSpec;
+import joule.testing.TensorSamples.Layout;
+import joule.testing.TensorSamples.Sample;
+import joule.testing.TensorSamples.Spec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -43,14 +45,14 @@ import net.jqwik.api.constraints.Size;
 class ViewPropertiesTest {
     @Provide
     Arbitrary<Spec> specs() {
-        return TestTensors.specs();
+        return TensorSamples.specs();
     }
 
     // ------------------------------------------------------------------ chains of views
 
     @Property(tries = 300)
     void viewChainsMatchIndexArithmetic(@ForAll("specs") Spec spec, @ForAll @Size(max = 5) List<Long> steps) {
-        Sample x = TestTensors.build(spec, mix(3, uniform(-10, 10), 1, integers(-3, 3)));
+        Sample x = TensorSamples.build(spec, mix(3, uniform(-10, 10), 1, integers(-3, 3)));
         Tensor t = x.tensor();
         Nd r = Nd.of(x);
         StringBuilder trail = new StringBuilder(x.toString());
@@ -67,7 +69,7 @@ class ViewPropertiesTest {
             }
             switch (kind) {
                 case 0 -> {
-                    int[] order = TestTensors.permutation(rank, random);
+                    int[] order = TensorSamples.permutation(rank, random);
                     for (int i = 0; i < rank; i++) {
                         order[i] -= random.nextBoolean() ? rank : 0;
                     }
@@ -137,7 +139,7 @@ class ViewPropertiesTest {
                             target[i] = -1;
                         }
                     }
-                    if (TestTensors.numel(target) > 20000) {
+                    if (TensorSamples.numel(target) > 20000) {
                         Arrays.fill(target, lead, target.length, -1);
                     }
                     name = "expand" + Arrays.toString(target);
@@ -317,14 +319,14 @@ class ViewPropertiesTest {
             int[] s = base.clone();
             s[axis] = sizes.get(p) % 9 == 0 ? 0 : sizes.get(p);
             Layout layout = Layout.values()[random.nextInt(Layout.values().length)];
-            Sample part = TestTensors.build(new Spec(spec.dtype(), TestTensors.capped(boxed(s)), layout, random.nextLong()),
+            Sample part = TensorSamples.build(new Spec(spec.dtype(), TensorSamples.capped(boxed(s)), layout, random.nextLong()),
                     uniform(-5, 5));
             if (!Arrays.equals(part.shape(), s)) {
                 return; // capped: the parts no longer line up
             }
             parts[p] = part.tensor();
             refs[p] = Nd.of(part);
-            Sample whole = TestTensors.build(new Spec(spec.dtype(), shape, layout, random.nextLong()), uniform(-5, 5));
+            Sample whole = TensorSamples.build(new Spec(spec.dtype(), shape, layout, random.nextLong()), uniform(-5, 5));
             same[p] = whole.tensor();
             sameRefs[p] = Nd.of(whole);
         }
@@ -371,12 +373,12 @@ class ViewPropertiesTest {
 
     @Provide
     Arbitrary<MatmulSpec> matmuls() {
-        Arbitrary<int[]> batch = TestTensors.sizes(5).list().ofMaxSize(3).map(TestTensors::capped);
+        Arbitrary<int[]> batch = TensorSamples.sizes(5).list().ofMaxSize(3).map(TensorSamples::capped);
         Arbitrary<Integer> flags = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, Arbitraries.of(0, 4, 8, 12)), net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 15)));
-        return Combinators.combine(TestTensors.broadcastSpecs(2, batch), TestTensors.sizes(40), TestTensors.sizes(40),
-                TestTensors.sizes(40), flags).as((b, m, k, n, f) -> {
-                    int count = Math.max(1, TestTensors.numel(b.out()));
+        return Combinators.combine(TensorSamples.broadcastSpecs(2, batch), TensorSamples.sizes(40), TensorSamples.sizes(40),
+                TensorSamples.sizes(40), flags).as((b, m, k, n, f) -> {
+                    int count = Math.max(1, TensorSamples.numel(b.out()));
                     int[] mkn = {m, k, n};
                     while ((long) count * Math.max(1, mkn[0]) * Math.max(1, mkn[1]) * Math.max(1, mkn[2]) > 150_000) {
                         int big = mkn[0] >= mkn[1] && mkn[0] >= mkn[2] ? 0 : mkn[1] >= mkn[2] ? 1 : 2;
@@ -394,13 +396,13 @@ class ViewPropertiesTest {
     @Provide
     Arbitrary<MatmulSpec> folds() {
         Arbitrary<Integer> small = Arbitraries.of(1, 1, 2, 3);
-        Arbitrary<int[]> batch = small.list().ofMinSize(1).ofMaxSize(3).map(TestTensors::capped);
+        Arbitrary<int[]> batch = small.list().ofMinSize(1).ofMaxSize(3).map(TensorSamples::capped);
         Arbitrary<Layout> layout = Arbitraries.of(Layout.CONTIGUOUS, Layout.CONTIGUOUS, Layout.OFFSET, Layout.PERMUTED,
                 Layout.STRIDED, Layout.EXPANDED);
         Arbitrary<BroadcastSpec> shapes = Combinators.combine(Arbitraries.of(DType.class), batch,
                 layout.array(Layout[].class).ofSize(2), Arbitraries.longs())
                 .as((dt, b, layouts, seed) -> new BroadcastSpec(dt, b, new int[][] {b, new int[0]}, layouts, seed));
-        return Combinators.combine(shapes, Arbitraries.of(1, 1, 2, 5, 17), TestTensors.sizes(20), TestTensors.sizes(20),
+        return Combinators.combine(shapes, Arbitraries.of(1, 1, 2, 5, 17), TensorSamples.sizes(20), TensorSamples.sizes(20),
                 Arbitraries.of(0, 4, 4, 8, 12, 12)).as(MatmulSpec::new);
     }
 
@@ -420,11 +422,11 @@ class ViewPropertiesTest {
         boolean bT = (spec.flags() & 8) != 0;
         int[] aShape = spec.aVector() ? new int[] {k} : concat(batch.shapes()[0], aT ? new int[] {k, m} : new int[] {m, k});
         int[] bShape = spec.bVector() ? new int[] {k} : concat(batch.shapes()[1], bT ? new int[] {n, k} : new int[] {k, n});
-        TestTensors.Values values = mix(3, uniform(-1, 1), 1, integers(-2, 2));
+        Domain values = mix(3, uniform(-1, 1), 1, integers(-2, 2));
         Spec as = batch.operand(0);
         Spec bs = batch.operand(1);
-        Sample sa = TestTensors.build(new Spec(dt, aShape, as.layout(), as.seed()), values);
-        Sample sb = TestTensors.build(new Spec(dt, bShape, bs.layout(), bs.seed()), values);
+        Sample sa = TensorSamples.build(new Spec(dt, aShape, as.layout(), as.seed()), values);
+        Sample sb = TensorSamples.build(new Spec(dt, bShape, bs.layout(), bs.seed()), values);
         boolean aTransposed = aT && !spec.aVector();
         boolean bTransposed = bT && !spec.bVector();
         Tensor a = aTransposed ? sa.tensor().mT() : sa.tensor();
@@ -438,11 +440,11 @@ class ViewPropertiesTest {
         int[] aBatch = Arrays.copyOf(a2.shape(), a2.rank() - 2);
         int[] bBatch = Arrays.copyOf(b2.shape(), b2.rank() - 2);
         int[] outBatch = Shapes.broadcast("test", aBatch, bBatch);
-        int[] ia = TestTensors.broadcastIndex(aBatch, outBatch);
-        int[] ib = TestTensors.broadcastIndex(bBatch, outBatch);
+        int[] ia = TensorSamples.broadcastIndex(aBatch, outBatch);
+        int[] ib = TensorSamples.broadcastIndex(bBatch, outBatch);
         int rows = a2.shape()[a2.rank() - 2];
         int cols = b2.shape()[b2.rank() - 1];
-        int count = TestTensors.numel(outBatch);
+        int count = TensorSamples.numel(outBatch);
         double[] expected = new double[count * rows * cols];
         double[] tol = new double[expected.length];
         double g = Rounding.gamma(k, Rounding.u(dt)) + Rounding.gamma(k, Rounding.U64);

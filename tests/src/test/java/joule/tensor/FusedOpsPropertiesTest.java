@@ -3,10 +3,11 @@ package joule.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.function.Supplier;
-import joule.tensor.TestTensors.BroadcastSpec;
-import joule.tensor.TestTensors.Sample;
-import joule.tensor.TestTensors.Spec;
-import joule.tensor.TestTensors.Values;
+import joule.testing.Domain;
+import joule.testing.TensorSamples;
+import joule.testing.TensorSamples.BroadcastSpec;
+import joule.testing.TensorSamples.Sample;
+import joule.testing.TensorSamples.Spec;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -23,14 +24,14 @@ import net.jqwik.api.Provide;
 class FusedOpsPropertiesTest {
     @Provide
     Arbitrary<BroadcastSpec> pairs() {
-        return TestTensors.broadcastSpecs(2);
+        return TensorSamples.broadcastSpecs(2);
     }
 
     @Property(tries = 120)
     void binaryThenUnaryIsTheUnaryOfTheBinary(@ForAll("pairs") BroadcastSpec spec) {
         DType dt = spec.dtype();
-        Sample a = TestTensors.build(spec.operand(0), ElementwiseKernelPropertiesTest.anyReal(dt));
-        Sample b = TestTensors.build(spec.operand(1), Values.uniform(-30, 30));
+        Sample a = TensorSamples.build(spec.operand(0), ElementwiseKernelPropertiesTest.anyReal(dt));
+        Sample b = TensorSamples.build(spec.operand(1), Domain.uniform(-30, 30));
         for (BinaryOp op : BinaryOp.values()) {
             for (UnaryOp u : UnaryOp.values()) {
                 if (op.restrictedDomain() || u.domain() != null) {
@@ -48,8 +49,8 @@ class FusedOpsPropertiesTest {
     @Property(tries = 120)
     void binaryOfUnaryIsTheBinaryWithTheUnary(@ForAll("pairs") BroadcastSpec spec) {
         DType dt = spec.dtype();
-        Sample a = TestTensors.build(spec.operand(0), Values.uniform(-100, 100));
-        Sample b = TestTensors.build(spec.operand(1), Values.uniform(-30, 30));
+        Sample a = TensorSamples.build(spec.operand(0), Domain.uniform(-100, 100));
+        Sample b = TensorSamples.build(spec.operand(1), Domain.uniform(-30, 30));
         for (BinaryOp op : BinaryOp.values()) {
             for (UnaryOp u : UnaryOp.values()) {
                 if (op.restrictedDomain() || u.domain() != null) {
@@ -72,11 +73,11 @@ class FusedOpsPropertiesTest {
 
     @Property(tries = 120)
     void langevinStepIsThreeOpsBitForBit(@ForAll("specs") Spec spec, @ForAll("steps") double step) {
-        Sample x = TestTensors.build(spec, Values.uniform(-10, 10));
+        Sample x = TensorSamples.build(spec, Domain.uniform(-10, 10));
         Spec other = new Spec(spec.dtype(), spec.shape(), spec.layout(), spec.seed() + 1);
-        Tensor score = TestTensors.build(other, Values.uniform(-50, 50)).tensor();
-        Tensor noise = TestTensors.build(new Spec(spec.dtype(), spec.shape(), spec.layout(), spec.seed() + 2),
-                Values.uniform(-4, 4)).tensor();
+        Tensor score = TensorSamples.build(other, Domain.uniform(-50, 50)).tensor();
+        Tensor noise = TensorSamples.build(new Spec(spec.dtype(), spec.shape(), spec.layout(), spec.seed() + 2),
+                Domain.uniform(-4, 4)).tensor();
         double scale = Math.sqrt(2 * step);
         Tensor expected = x.tensor().add(score.mul(step)).add(noise.mul(scale));
         Tensor fused = Tensor.langevinStep(x.tensor(), score, noise, step, scale);
@@ -97,7 +98,7 @@ class FusedOpsPropertiesTest {
 
     @Provide
     Arbitrary<Spec> specs() {
-        return TestTensors.specs();
+        return TensorSamples.specs();
     }
 
     @Provide

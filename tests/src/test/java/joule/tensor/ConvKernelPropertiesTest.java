@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.function.Supplier;
-import joule.tensor.TestTensors.Layout;
-import joule.tensor.TestTensors.Sample;
-import joule.tensor.TestTensors.Spec;
-import joule.tensor.TestTensors.Values;
 import joule.tensor.cpu.CpuBackend;
+import joule.testing.Domain;
+import joule.testing.TensorSamples;
+import joule.testing.TensorSamples.Layout;
+import joule.testing.TensorSamples.Sample;
+import joule.testing.TensorSamples.Spec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -57,8 +58,8 @@ class ConvKernelPropertiesTest {
         }
 
         Sample sample(int[] shape, int operand) {
-            return TestTensors.build(new Spec(dtype, shape, layouts[operand], seed + 31L * operand),
-                    Values.uniform(-1, 1));
+            return TensorSamples.build(new Spec(dtype, shape, layouts[operand], seed + 31L * operand),
+                    Domain.uniform(-1, 1));
         }
 
         @Override
@@ -118,8 +119,8 @@ class ConvKernelPropertiesTest {
         double wdw = dot(x.tensor().conv2dWeightGrad(g.tensor(), d.spec(), d.kh(), d.kw()), w.values());
         // each side is a sum of the same products x·w·g, each within γ_m of exact, m bounding every chain
         double scale = dot(oracle(() -> abs(x).conv2d(abs(w), d.spec())), abs(g.values()));
-        int m = d.cg() * d.kh() * d.kw() + d.og() + 2 * d.kh() * d.kw() + 2 * TestTensors.numel(d.output())
-                + TestTensors.numel(d.input()) + TestTensors.numel(d.weight());
+        int m = d.cg() * d.kh() * d.kw() + d.og() + 2 * d.kh() * d.kw() + 2 * TensorSamples.numel(d.output())
+                + TensorSamples.numel(d.input()) + TensorSamples.numel(d.weight());
         double tol = 2 * gamma(m, U64) * scale;
         assertTrue(Math.abs(yg - xdx) <= tol, () -> "⟨y, g⟩ = " + yg + ", ⟨x, dx⟩ = " + xdx + ", tolerance " + tol + ": " + d);
         assertTrue(Math.abs(yg - wdw) <= tol, () -> "⟨y, g⟩ = " + yg + ", ⟨w, dw⟩ = " + wdw + ", tolerance " + tol + ": " + d);
@@ -216,7 +217,7 @@ class ConvKernelPropertiesTest {
         check("conv2dTranspose", c, c.og() + c.kh() * c.kw(),
                 () -> g.tensor().conv2dTranspose(w.tensor(), spec, c.h(), c.w()),
                 () -> abs(g).conv2dTranspose(abs(w), spec, c.h(), c.w()));
-        check("conv2dWeightGrad", c, 2 * TestTensors.numel(c.output()) / Math.max(1, c.output()[1]),
+        check("conv2dWeightGrad", c, 2 * TensorSamples.numel(c.output()) / Math.max(1, c.output()[1]),
                 () -> x.tensor().conv2dWeightGrad(g.tensor(), spec, c.kh(), c.kw()),
                 () -> abs(x).conv2dWeightGrad(abs(g), spec, c.kh(), c.kw()));
     }
@@ -243,7 +244,7 @@ class ConvKernelPropertiesTest {
 
     /** The absolute values of a sample, contiguous float64: operands of the error bound's S. */
     private static Tensor abs(Sample s) {
-        return TestTensors.of(DType.FLOAT64, abs(s.values()), s.shape());
+        return TensorSamples.of(DType.FLOAT64, abs(s.values()), s.shape());
     }
 
     private static double[] abs(double[] v) {

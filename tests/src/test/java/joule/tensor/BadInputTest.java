@@ -9,9 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-import joule.tensor.TestTensors.Sample;
-import joule.tensor.TestTensors.Spec;
 import joule.tensor.random.Distribution;
+import joule.testing.Domain;
+import joule.testing.TensorSamples;
+import joule.testing.TensorSamples.Sample;
+import joule.testing.TensorSamples.Spec;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -266,7 +268,7 @@ class BadInputTest {
 
     @Provide
     Arbitrary<Spec> specs() {
-        return TestTensors.specs(TestTensors.shapes(0, 3));
+        return TensorSamples.specs(TensorSamples.shapes(0, 3));
     }
 
     /**
@@ -277,9 +279,9 @@ class BadInputTest {
     void anyArgumentsGiveAValueOrANamedIllegalArgument(@ForAll("specs") Spec spec, @ForAll("specs") Spec other,
                                                        @ForAll @IntRange(max = 29) int call,
                                                        @ForAll @Size(max = 5) List<@IntRange(min = -6, max = 6) Integer> args) {
-        Sample x = TestTensors.build(spec, TestTensors.Values.uniform(0.5, 2));
-        Sample y = TestTensors.build(new Spec(spec.dtype(), other.shape(), other.layout(), other.seed()),
-                TestTensors.Values.uniform(0.5, 2));
+        Sample x = TensorSamples.build(spec, Domain.uniform(0.5, 2));
+        Sample y = TensorSamples.build(new Spec(spec.dtype(), other.shape(), other.layout(), other.seed()),
+                Domain.uniform(0.5, 2));
         Tensor t = x.tensor();
         Tensor u = y.tensor();
         int[] a = args.stream().mapToInt(Integer::intValue).toArray();
