@@ -67,9 +67,9 @@ class BadCliInputTest {
         List<List<String>> in = new ArrayList<>();
         // the root command
         in.add(List.of());
-        in.add(List.of("score"));
-        in.add(List.of("score", "--help"));
-        in.add(List.of("--help", "score"));
+        in.add(List.of("frobnicate"));
+        in.add(List.of("frobnicate", "--help"));
+        in.add(List.of("--help", "frobnicate"));
         in.add(List.of("Train"));
         in.add(List.of("--bogus"));
         in.add(List.of("train", "--help", "extra"));

@@ -160,7 +160,7 @@ class JouleCliTest {
     @Test
     void unknownOptionOrCommandIsOneLineAndExitCode2() {
         joule("train", "--bogus").assertBadInput("unknown option '--bogus'");
-        joule("frobnicate").assertBadInput("unknown command 'frobnicate' (known: train, sample, eval, bench, help)");
+        joule("frobnicate").assertBadInput("unknown command 'frobnicate' (known: train, sample, eval, bench, score, denoise, inpaint, help)");
         joule().assertBadInput("missing command");
     }
 
